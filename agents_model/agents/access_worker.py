@@ -1,0 +1,199 @@
+"""AccessWorker: a member of a neighbourhood team (sociaal wijkteam) at the access point.
+
+Access workers decide who gets specialist support: they assess applicants (referring to a
+general provision where they know one and it has room), write the indication, search a provider
+(first among providers they know), review indications when time allows, and step care down when
+they have the overview of the household. They are the valve of the system (M13).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+
+from agents_model.products import HOUSEHOLD_HELP, level_for_need
+
+if TYPE_CHECKING:
+    from agents_model.agents.municipality import Municipality
+    from agents_model.agents.provider import Provider
+    from agents_model.agents.resident import Resident
+    from agents_model.contracts import ContractSet
+    from agents_model.model import WmoModel
+
+__all__ = ["AccessWorker"]
+
+
+class AccessWorker(mesa.Agent):
+    """A neighbourhood-team member.
+
+    Attributes:
+        municipality: Employer.
+        hours_left: Casework hours left this month.
+        knowledge: Knowledge of general provisions in [0, 1] (M13).
+        relations: Strength of working relationships with providers, by provider id (M10, M13).
+        tenure: Months in the job.
+    """
+
+    def __init__(self, model: WmoModel, municipality: Municipality, knowledge: float) -> None:
+        super().__init__(model)
+        self.municipality = municipality
+        self.hours_left = 0.0
+        self.knowledge = knowledge
+        self.relations: dict[int, float] = {}
+        self.tenure = 0
+        self.full_hours = model.p.worker_hours
+
+    def start_month(self) -> None:
+        """New month: full hours, a little more knowledge and tenure."""
+        p = self.model.p
+        self.hours_left = self.full_hours
+        self.knowledge += p.knowledge_learning * (1.0 - self.knowledge)
+        self.tenure += 1
+
+    def busy(self) -> float:
+        """Time pressure in [0, 1]: how much of the month is used up."""
+        return 1.0 - max(0.0, self.hours_left) / self.full_hours
+
+    # --- assessment -----------------------------------------------------------------------------
+
+    def assessment_hours(self, resident: Resident) -> float:
+        """Time an assessment takes: the fast track for a single household-help request."""
+        p = self.model.p
+        if p.fast_track and resident.product is HOUSEHOLD_HELP and resident.complexity < 0.5:
+            return p.fast_track_hours
+        return p.assessment_hours * (1.0 + 0.5 * resident.complexity)
+
+    def assess(self, resident: Resident) -> str:
+        """Assess an applicant and route her (M13 access is the valve).
+
+        A light need goes to a general provision if the worker knows the provisions and they
+        have room; time pressure and poor knowledge send residents to specialist care earlier.
+        Fast-track requests get an indication without that search.
+
+        Returns:
+            ``general_provision``, ``indicated`` or ``stepped_down`` (no support needed).
+        """
+        p = self.model.p
+        hours = self.assessment_hours(resident)
+        self.hours_left -= hours
+        fast = hours == p.fast_track_hours and p.fast_track
+        need = resident.need + self.model.rng.normal(0.0, 0.05)
+        if need < 0.15:
+            return "stepped_down"
+        knows = 0.0 if fast else self.knowledge * (1.0 - 0.6 * self.busy())
+        if need < p.general_provision_need * (0.4 + 0.6 * knows) * 1.6 \
+                and self.municipality.general_provision_free() >= 1.0 \
+                and self.model.random.random() < 0.3 + 0.7 * knows:
+            return "general_provision"
+        resident.level = level_for_need(max(need, 0.36))
+        return "indicated"
+
+    # --- placement ------------------------------------------------------------------------------
+
+    def candidates(self, resident: Resident, buyer: ContractSet) -> list[Provider]:
+        """Providers the resident may go to: contracted ones, or any for a personal budget."""
+        product = resident.product.index
+        if resident.pgb:
+            return self.model.providers_offering[product]
+        return buyer.members[product]
+
+    def pick_provider(self, resident: Resident, pool: list[Provider],
+                      tried: set[int]) -> Provider | None:
+        """Choose whom to ask next (M10, T1).
+
+        With a chance set by ``relationship_preference`` the worker first asks a known
+        provider she believes has room (overview); otherwise she picks from the field weighted
+        by size, blind to who is full. The more providers, the fewer she knows.
+        """
+        model = self.model
+        product = resident.product.index
+        if self.relations and model.random.random() < model.p.relationship_preference:
+            known = [q for q in pool if q.unique_id in self.relations
+                     and q.unique_id not in tried and q.free_places(product) >= 1.0]
+            if known:
+                weights = [self.relations[q.unique_id] for q in known]
+                return model.random.choices(known, weights=weights)[0]
+        return model.weighted_pick(pool, product, tried, resident.pgb)
+
+    def place(self, resident: Resident, buyer: ContractSet) -> Provider | None:
+        """Try to place a resident with a provider, peddling along refusals (M4, M10).
+
+        Each attempt costs access time, except that through a single referral point (a lead
+        contractor) only the first one does: the lead then searches among its members.
+
+        Returns:
+            The provider that accepted, or None (the resident keeps waiting).
+        """
+        model = self.model
+        p = model.p
+        pool = self.candidates(resident, buyer)
+        if not pool:
+            return None
+        lead = buyer.leads[resident.product.index] if not resident.pgb else None
+        tried: set[int] = set()
+        for attempt in range(p.max_attempts):
+            if attempt == 0 or lead is None:
+                self.hours_left -= p.attempt_hours
+            provider = self.pick_provider(resident, pool, tried)
+            if provider is None:
+                break
+            tried.add(provider.unique_id)
+            resident.placement_attempts += 1
+            model.month_stats["attempts"] += 1
+            if resident.complexity >= 0.5:
+                model.month_stats["complex_attempts"] += 1
+            if provider.accepts(resident, buyer):
+                self.relations[provider.unique_id] = self.relations.get(provider.unique_id, 0.0) + 1
+                resident.subcontracted = lead is not None and provider is not lead
+                return provider
+            if provider.free_places(resident.product.index) >= 1.0:
+                model.record_refusal(provider, resident)
+        return None
+
+    # --- review ---------------------------------------------------------------------------------
+
+    def review(self, resident: Resident, buyer: ContractSet) -> str:
+        """Review an indication: keep, step up, step down or end care (M13, M14, M7).
+
+        Stepping down needs the overview of the household: case management gives it;
+        otherwise only a knowledgeable worker sees it, and a provider losing margin argues
+        against it. A provider's request for a higher level is accepted unless the worker
+        scrutinises it, which needs experience and time (M7).
+
+        Returns:
+            ``kept``, ``up``, ``upcoded``, ``down`` or ``ended``.
+        """
+        model = self.model
+        p = model.p
+        self.hours_left -= p.review_hours
+        resident.update_need()
+        fit = level_for_need(resident.need)
+        provider = resident.provider
+        if fit > resident.level:
+            return "up"
+        overview = model.design.case_management + (1.0 - model.design.case_management) * \
+            0.45 * self.knowledge
+        resist = provider.resists_step_down(resident, buyer) if provider else 0.0
+        may_step = model.random.random() < overview * (1.0 - 0.5 * resist)
+        if resident.need < 0.3 and may_step:
+            return "ended"
+        if fit < resident.level and may_step:
+            return "down"
+        if provider is not None and provider.wants_upcode(resident, buyer):
+            model.month_stats["upcode_requests"] += 1
+            if not self.scrutinises():
+                return "upcoded"
+        return "kept"
+
+    def scrutinises(self) -> bool:
+        """Whether a higher-level request gets a critical look (experience and time, M7)."""
+        p = self.model.p
+        chance = p.upcoding_scrutiny * self.knowledge * (1.0 - 0.7 * self.busy())
+        return self.model.random.random() < chance
+
+    def leave_job(self, knowledge: float) -> None:
+        """Turnover: the worker is replaced; relationships and knowledge go (M13)."""
+        self.relations.clear()
+        self.knowledge = knowledge
+        self.tenure = 0

@@ -1,0 +1,380 @@
+"""Municipality: buys support, runs the access point, watches its providers and its budget.
+
+A municipality has a population by age band, a Wmo budget from the national fund, an access team,
+general provisions (social base), contract-management capacity spread over its providers, a
+number of contract rules, trust in each provider (edges of ``model.network``) and cohesion with
+the other municipalities of the joint procurement.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING
+
+import mesa
+
+from agents_model.products import PRODUCTS, PROTECTED_LIVING
+
+if TYPE_CHECKING:
+    from agents_model.agents.access_worker import AccessWorker
+    from agents_model.agents.provider import Provider
+    from agents_model.agents.resident import Resident
+    from agents_model.contracts import ContractSet
+    from agents_model.model import WmoModel
+    from agents_model.scenario import MunicipalitySpec
+
+__all__ = ["Municipality"]
+
+
+class Municipality(mesa.Agent):
+    """A Dutch municipality under the Wmo.
+
+    Attributes:
+        name: Name.
+        central: Central municipality (holds protected living for the region).
+        population: Inhabitants by band: [under 18, 18-64, 65-74, 75+].
+        budget: Wmo budget this year (EUR, scaled to the simulated population).
+        spend_year: Paid to providers this year (EUR).
+        spend_total: Paid to providers since the start (EUR).
+        in_region: Takes part in the joint procurement.
+        rules: Number of contract rules it added (M2).
+        info_quality: Information quality from reporting and rules (M2).
+        satisfaction: Satisfaction with the regional collaboration (M16).
+        workers: Its access workers.
+        assessment_queue: Applicants waiting for an assessment.
+        placement_list: Indicated residents waiting for a provider.
+        review_queue: Residents whose review is due.
+    """
+
+    def __init__(self, model: WmoModel, spec: MunicipalitySpec) -> None:
+        super().__init__(model)
+        self.name = spec.name
+        self.central = spec.central
+        self.spec = spec
+        adults = spec.population * spec.share_adult
+        old, older = spec.population * spec.share_65_74, spec.population * spec.share_75
+        self.population = [spec.population - adults, adults - old - older, old, older]
+        self.budget = 0.0
+        self.spend_year = 0.0
+        self.spend_total = 0.0
+        self.deficit = 0.0
+        self.in_region = spec.joins_year == 0 or spec.joins_year <= model.p.start_year
+        self.rules = 0
+        self.info_quality = model.design.information_quality
+        self.satisfaction = 1.0
+        self.dissatisfied_quarters = 0
+        self.procurement_load = 0.0
+        self.workers: list[AccessWorker] = []
+        self.assessment_queue: deque[Resident] = deque()
+        self.placement_list: list[Resident] = []
+        self.review_queue: deque[Resident] = deque()
+        self.gp_places = 0.0
+        self.gp_used = 0
+        self._worker_index = 0
+
+    # --- size and capacity ----------------------------------------------------------------------
+
+    def inhabitants(self) -> float:
+        """Total inhabitants (real, unscaled)."""
+        return float(sum(self.population))
+
+    def contract_capacity(self) -> float:
+        """Contract-management hours per month (scaled population), less procurement load."""
+        p = self.model.p
+        hours = p.contract_mgmt_hours * self.inhabitants() / 10_000.0
+        return max(0.0, hours * (1.0 - self.procurement_load))
+
+    def monitoring(self, n_providers: int) -> float:
+        """Share of a provider's conduct the municipality can follow (M10, M17).
+
+        Contract-management hours spread over more providers mean less attention each.
+        """
+        if n_providers <= 0:
+            return 1.0
+        need = n_providers * self.model.p.monitoring_hours
+        return min(1.0, 0.7 * self.contract_capacity() / need)
+
+    def detection(self, n_providers: int) -> float:
+        """Chance of seeing a provider's under-delivery: monitoring x information (M2, M10)."""
+        return self.monitoring(n_providers) * self.info_quality * self.model.rule.visibility
+
+    def general_provision_free(self) -> float:
+        """Free places in general provisions this month."""
+        return self.gp_places - self.gp_used
+
+    def release_general_provision(self) -> None:
+        """A resident leaves a general provision."""
+        self.gp_used = max(0, self.gp_used - 1)
+
+    def contract_set(self, product: int) -> ContractSet:
+        """The contracts that serve this municipality's residents for ``product``.
+
+        Protected living is always bought by the central municipality for the region.
+        """
+        model = self.model
+        if product == PROTECTED_LIVING.index or self.in_region:
+            return model.contract_sets["region"]
+        return model.contract_sets[f"m{self.unique_id}"]
+
+    # --- monthly access work --------------------------------------------------------------------
+
+    def start_month(self) -> None:
+        """Reset workers' hours; shuffle the order in which workers take cases."""
+        for worker in self.workers:
+            worker.start_month()
+        self.model.random.shuffle(self.workers)
+        self._worker_index = 0
+        self.procurement_load = max(0.0, self.procurement_load - 0.1)
+
+    def next_worker(self, hours: float) -> AccessWorker | None:
+        """A worker with at least ``hours`` left (round robin), or None when all are full."""
+        n = len(self.workers)
+        for i in range(n):
+            worker = self.workers[(self._worker_index + i) % n]
+            if worker.hours_left >= hours:
+                self._worker_index = (self._worker_index + i + 1) % n
+                return worker
+        return None
+
+    def assess_applicants(self) -> None:
+        """Assess applicants first come, first served, while access hours last (M13)."""
+        model = self.model
+        queue = self.assessment_queue
+        for _ in range(len(queue)):
+            resident = queue.popleft()
+            if resident.state != "waiting_assessment":
+                continue
+            worker = self.next_worker(1.0)
+            if worker is None:
+                queue.appendleft(resident)
+                break
+            outcome = worker.assess(resident)
+            model.month_stats["assessed"] += 1
+            if outcome == "general_provision":
+                model.month_stats["to_general_provision"] += 1
+                self.gp_used += 1
+                resident.set_state("general_provision")
+                resident.schedule(model.p.general_provision_months, "gp_end")
+            elif outcome == "stepped_down":
+                resident.leave_to("stepped_down")
+            else:
+                self.indicate(resident)
+        self.drop_long_waits(queue, "waiting_assessment")
+
+    def indicate(self, resident: Resident) -> None:
+        """Write the indication; a share of residents takes a personal budget (PGB)."""
+        model = self.model
+        resident.indicated_hours = resident.product.hours[resident.level]
+        resident.pgb = model.random.random() < model.design.pgb_share
+        resident.placement_attempts = 0
+        resident.set_state("waiting_placement")
+        self.placement_list.append(resident)
+
+    def place_waiting(self) -> None:
+        """Search providers for indicated residents, oldest first (M4, M10)."""
+        model = self.model
+        still: list[Resident] = []
+        for resident in self.placement_list:
+            if resident.state != "waiting_placement":
+                continue
+            worker = self.next_worker(model.p.attempt_hours)
+            if worker is None:
+                still.append(resident)
+                continue
+            buyer = self.contract_set(resident.product.index)
+            provider = worker.place(resident, buyer)
+            if provider is None:
+                still.append(resident)
+                continue
+            self.start_care(resident, provider, worker, buyer)
+        self.placement_list = still
+        self.drop_long_waits(self.placement_list, "waiting_placement")
+
+    def start_care(self, resident: Resident, provider: Provider, worker: AccessWorker,
+                   buyer: ContractSet) -> None:
+        """Start care; the provider may ask for a higher level at intake (M7)."""
+        model = self.model
+        resident.update_need()
+        model.month_stats["placed"] += 1
+        model.month_stats["placed_attempts"] += resident.placement_attempts
+        model.month_stats["placed_wait"] += model.month - resident.since
+        model.month_stats["indications"] += 1
+        if provider.wants_upcode(resident, buyer):
+            model.month_stats["upcode_requests"] += 1
+            if not worker.scrutinises():
+                resident.level += 1
+                resident.indicated_hours = resident.product.hours[resident.level]
+                resident.upcoded = True
+                model.month_stats["upcoded"] += 1
+        resident.set_state("in_care")
+        provider.add_client(resident)
+        resident.review_month = model.month + model.p.review_interval
+        resident.schedule(model.p.review_interval, "review")
+        resident.schedule(3, "check")
+
+    def drop_long_waits(self, queue, state: str) -> None:
+        """Residents who waited longer than the dropout limit give up (M13)."""
+        limit = self.model.p.dropout_months
+        now = self.model.month
+        for resident in list(queue):
+            if resident.state == state and now - resident.since >= limit:
+                self.model.month_stats["dropped"] += 1
+                resident.leave_to("dropped_out")
+
+    def review_due(self) -> None:
+        """Review due indications while time lasts; the rest is skipped (M13)."""
+        model = self.model
+        queue = self.review_queue
+        for _ in range(len(queue)):
+            resident = queue.popleft()
+            if resident.state != "in_care" or resident.review_month > model.month:
+                continue
+            worker = self.next_worker(model.p.review_hours)
+            if worker is None:
+                queue.appendleft(resident)
+                model.month_stats["reviews_skipped"] += len(queue)
+                break
+            self.review(resident, worker)
+
+    def review(self, resident: Resident, worker: AccessWorker) -> None:
+        """Carry out one review and apply its outcome (M13, M14, M7)."""
+        from agents_model.products import level_for_need
+
+        model = self.model
+        buyer = self.contract_set(resident.product.index)
+        outcome = worker.review(resident, buyer)
+        model.month_stats["reviews"] += 1
+        model.month_stats["indications"] += 1
+        provider = resident.provider
+        if outcome == "ended":
+            model.month_stats["step_downs"] += 1
+            resident.leave_to("stepped_down")
+            return
+        new_level, upcoded = resident.level, resident.upcoded
+        if outcome == "up":
+            new_level = level_for_need(resident.need)
+        elif outcome == "down":
+            new_level = max(0, resident.level - 1)
+            upcoded = False
+            model.month_stats["step_downs"] += 1
+        elif outcome == "upcoded":
+            new_level, upcoded = resident.level + 1, True
+            model.month_stats["upcoded"] += 1
+        contracted = resident.pgb or buyer.has(provider, resident.product.index)
+        if provider is not None and (new_level != resident.level or not contracted
+                                     or upcoded != resident.upcoded):
+            provider.remove_client(resident)
+            resident.level, resident.upcoded = new_level, upcoded
+            resident.indicated_hours = resident.product.hours[new_level]
+            if not contracted:
+                resident.placement_attempts = 0
+                resident.set_state("waiting_placement")
+                self.placement_list.append(resident)
+                return
+            provider.add_client(resident)
+        resident.review_month = model.month + model.p.review_interval
+        resident.schedule(model.p.review_interval, "review")
+
+    # --- trust, rules and dialogue ---------------------------------------------------------------
+
+    def observe(self, provider: Provider, detection: float, upcoded_share: float) -> None:
+        """Look at a provider's conduct through monitoring and reporting (M2, M3, M10, M17).
+
+        Under-delivery and upcoding seen lower trust; innovation seen raises it. What is not
+        seen changes nothing: many providers and lean contracts leave much unseen.
+        """
+        model = self.model
+        net = model.net
+        me, them = self.unique_id, provider.unique_id
+        rand = model.random.random
+        shortfall = 1.0 - provider.mean_ratio
+        if shortfall > 0.05 and rand() < detection:
+            net.event(me, them, "trust", -min(1.0, 3.0 * shortfall))
+            model.month_stats["detected_shaving"] += 1
+            if model.design.sanctions:
+                model.sanction(self, provider, shortfall)
+        if upcoded_share > 0.0 and rand() < detection * min(1.0, 3.0 * upcoded_share):
+            net.event(me, them, "trust", -0.5)
+            model.month_stats["detected_upcoding"] += 1
+            if model.design.sanctions:
+                model.sanction(self, provider, 0.5 * upcoded_share)
+        if rand() < detection * provider.innovation * 0.5:
+            net.event(me, them, "trust", provider.innovation)
+
+    def trust_in(self, providers) -> float:
+        """Mean trust of this municipality in the given providers."""
+        net = self.model.net
+        vals = [net.value(self.unique_id, q.unique_id, "trust") for q in providers]
+        return sum(vals) / len(vals) if vals else net.baseline
+
+    def consider_rules(self, providers: list[Provider]) -> int:
+        """Add a rule when trust or steering information falls short (M2, M3).
+
+        A rule is dropped when both are ample. Every change is felt by the providers as a
+        burden and an inconsistency.
+
+        Returns:
+            +1 if a rule was added, -1 if one was dropped, 0 otherwise.
+        """
+        model = self.model
+        p = model.p
+        trust = self.trust_in(providers)
+        info = self.info_quality * (0.5 + 0.5 * self.monitoring(len(providers)))
+        short = p.rule_threshold - min(trust, info)
+        change = 0
+        chance = min(1.0, 1.5 * short)
+        if short > 0.0 and self.rules < p.max_rules and model.random.random() < chance:
+            self.rules += 1
+            change = 1
+        elif short < -0.2 and self.rules > 0 and model.random.random() < 0.25:
+            self.rules -= 1
+            change = -1
+        if change:
+            self.info_quality = min(0.95, model.design.information_quality + 0.015 * self.rules)
+            for q in providers:
+                model.net.event(q.unique_id, self.unique_id, "trust", -0.4 if change > 0
+                                    else 0.2)
+            model.log(f"{self.name} {'added' if change > 0 else 'dropped'} a contract rule "
+                      f"({self.rules} now)")
+        return change
+
+    def hold_dialogue(self, providers: list[Provider]) -> None:
+        """Quarterly dialogue tables with contracted providers (M11, M12).
+
+        Dialogue about content builds trust both ways; dialogue that narrows to money erodes
+        it a little. With many providers the meetings a municipality can hold per provider
+        thin out (M11 needs a manageable number of parties).
+        """
+        design = self.model.design
+        if not providers or design.dialogue_meetings <= 0:
+            return
+        per_quarter = design.dialogue_meetings / 4.0
+        needed = per_quarter * len(providers) * 3.0
+        available = 0.3 * self.contract_capacity() * 3.0
+        reach = min(1.0, available / needed) if needed > 0 else 0.0
+        dose = min(1.0, reach * per_quarter)
+        content = design.dialogue_content_share
+        strength = dose * (content - 0.6 * (1.0 - content))
+        net = self.model.net
+        for q in providers:
+            net.event(self.unique_id, q.unique_id, "trust", strength)
+            net.event(q.unique_id, self.unique_id, "trust", strength)
+
+    # --- budget ---------------------------------------------------------------------------------
+
+    def close_year(self) -> float:
+        """End of year: compute the deficit ratio (spend over budget minus one, M18)."""
+        self.deficit = self.spend_year / self.budget - 1.0 if self.budget > 0 else 0.0
+        self.spend_year = 0.0
+        return self.deficit
+
+    def age_population(self, years_passed: int) -> None:
+        """Grow the adult and elderly population by one year (M18, T5)."""
+        p = self.model.p
+        self.population[1] *= 1.0 + p.population_growth / 100.0
+        self.population[2] *= 1.0 + p.elderly_growth / 100.0
+        self.population[3] *= 1.0 + p.elderly_growth / 100.0
+
+    def products_offered(self) -> range:
+        """Indices of all products."""
+        return range(len(PRODUCTS))

@@ -1,0 +1,390 @@
+"""Provider: a care organisation that decides from its contract's payoffs and its orientation.
+
+It decides whom to accept, how many hours to deliver and whether to ask for a higher indication.
+
+Strategic orientation sigma in [0, 1] weighs organisational interest (revenue, continuity,
+margin) against client interest; it rises with distrust of the municipalities and financial
+pressure (M3). Nothing here looks at the name of a funding model or procurement form: a provider
+reads what a client, an hour or a level is worth under the buyer's payment rule.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+
+from agents_model.contracts import ContractSet
+from agents_model.products import CARE_COST_SHARE, LEVELS, MEAN_COMPLEXITY, PRODUCTS
+
+if TYPE_CHECKING:
+    from agents_model.agents.resident import Resident
+    from agents_model.model import WmoModel
+
+__all__ = ["Provider", "KINDS"]
+
+KINDS: tuple[str, ...] = ("large", "medium", "small", "cooperative")
+MIN_RATIO = 0.35
+
+
+class Provider(mesa.Agent):
+    """A care provider.
+
+    Attributes:
+        kind: large, medium, small or cooperative.
+        label: Display name.
+        offers: Product indices it offers.
+        capacity: Client places per product index (0: not offered).
+        cost_factor: Own hourly cost relative to the product's reference cost.
+        reserve: Financial reserve (EUR).
+        sigma: Strategic orientation in [0, 1] (0: client interest, 1: organisation).
+        base_sigma: Orientation it returns to under full trust and no pressure.
+        innovation: Innovation stock in [0, 1].
+        pool_bonus: Clients' worth of risk pooling beyond its own caseload (cooperative).
+        ratio: Delivered / indicated hours per product and level (its delivery policy).
+        clients: Residents in care per product index.
+        book: Caseload per (municipality id, product, level, pgb, subcontracted):
+            [clients, indicated hours, complexity sum].
+        entry_month: Month it entered the market.
+    """
+
+    def __init__(self, model: WmoModel, kind: str, offers: list[int], capacity: list[float],
+                 cost_factor: float, sigma: float, innovation: float, reserve: float,
+                 pool_bonus: float = 0.0) -> None:
+        super().__init__(model)
+        self.kind = kind
+        self.label = f"{kind.capitalize()} provider {self.unique_id}"
+        self.offers = sorted(offers)
+        self.capacity = list(capacity)
+        self.cost_factor = cost_factor
+        self.reserve = reserve
+        self.sigma = sigma
+        self.base_sigma = sigma
+        self.innovation = innovation
+        self.pool_bonus = pool_bonus
+        self.ratio = [[1.0, 1.0, 1.0] for _ in PRODUCTS]
+        self.clients: list[dict[Resident, None]] = [{} for _ in PRODUCTS]
+        self.book: dict[tuple[int, int, int, bool, bool], list[float]] = {}
+        self.entry_month = model.month
+        self.revenue_month = 0.0
+        self.cost_month = 0.0
+        self.admin_month = 0.0
+        self.revenue_total = 0.0
+        self.margin_rate = 0.0
+        self.revenue_year = 0.0
+        self.cost_year = 0.0
+        self.months_short = 0
+        self.active = True
+        self.mean_ratio = 1.0
+        self.upcoded_clients = 0
+        self.old_clients = 0
+        self.care_cost_month = 0.0
+
+    # --- caseload -------------------------------------------------------------------------------
+
+    def n_clients(self, product: int | None = None) -> int:
+        """Clients in care (of one product or all)."""
+        if product is not None:
+            return len(self.clients[product])
+        return sum(len(c) for c in self.clients)
+
+    def total_capacity(self) -> float:
+        """Client places over all products."""
+        return float(sum(self.capacity))
+
+    def free_places(self, product: int) -> float:
+        """Free client places for a product."""
+        return self.capacity[product] - len(self.clients[product])
+
+    def add_client(self, resident: Resident) -> None:
+        """Take a resident into care and book the caseload line that payments read."""
+        self.clients[resident.product.index][resident] = None
+        key = (resident.municipality.unique_id, resident.product.index, resident.level,
+               resident.pgb, resident.subcontracted)
+        line = self.book.get(key)
+        if line is None:
+            line = self.book[key] = [0.0, 0.0, 0.0]
+        line[0] += 1
+        line[1] += resident.indicated_hours
+        line[2] += resident.complexity
+        self.upcoded_clients += resident.upcoded
+        self.old_clients += resident.band == 2
+        resident.provider = self
+
+    def remove_client(self, resident: Resident) -> None:
+        """Release a resident from care and unbook its caseload line."""
+        self.clients[resident.product.index].pop(resident, None)
+        key = (resident.municipality.unique_id, resident.product.index, resident.level,
+               resident.pgb, resident.subcontracted)
+        line = self.book[key]
+        line[0] -= 1
+        line[1] -= resident.indicated_hours
+        line[2] -= resident.complexity
+        self.upcoded_clients -= resident.upcoded
+        self.old_clients -= resident.band == 2
+        if line[0] <= 0:
+            del self.book[key]
+        resident.provider = None
+
+    # --- payoffs --------------------------------------------------------------------------------
+
+    def pooling(self) -> float:
+        """Share of client risk pooled across the caseload (cross-subsidy needs scale, M8)."""
+        n = self.n_clients() + self.pool_bonus
+        return n / (n + self.model.p.pooling_clients)
+
+    def client_cost(self, product: int, level: int, complexity: float, ratio: float = 1.0) -> float:
+        """Own monthly cost of a client at ``level`` delivering ``ratio`` of the hours (EUR)."""
+        return PRODUCTS[product].hours[level] * ratio * self.hourly_cost(product, complexity)
+
+    def hourly_cost(self, product: int, complexity: float) -> float:
+        """Own cost of an hour of care for a client of ``complexity`` (EUR).
+
+        The reference cost per hour includes a standard overhead; the care hour itself costs
+        ``CARE_COST_SHARE`` of it, more for a complex client and less for a simple one (M4).
+        """
+        prod = PRODUCTS[product]
+        extra = prod.complexity_cost * (complexity - MEAN_COMPLEXITY)
+        return prod.cost_per_hour * CARE_COST_SHARE * self.cost_factor * (1.0 + extra)
+
+    def client_value(self, product: int, level: int, buyer: ContractSet) -> float:
+        """Expected revenue of a month of full care for one client under the buyer's rule.
+
+        Per-hour and per-client payments count in proportion to the chance they are paid
+        below the budget ceiling (M4); under a fixed budget a client only adds value while
+        production lags the budget's lower band; a capitation pays nothing extra (M4, M6).
+        """
+        model = self.model
+        rule, design = model.rule, model.design
+        prod = PRODUCTS[product]
+        value = rule.production_value(prod, level, prod.hours[level], buyer.tariff,
+                                      design.level_tariff_gap)
+        if rule.fixed_budget:
+            value = model.reference_value(product, level) * self.budget_headroom(buyer)
+        return value * self.ceiling_headroom(buyer)
+
+    def ceiling_headroom(self, buyer: ContractSet) -> float:
+        """Chance that extra production is still paid under the budget ceiling (M4)."""
+        ceiling = self.model.design.budget_ceiling
+        if ceiling <= 0.0 or self.model.rule.fixed_budget:
+            return 1.0
+        acc = buyer.account(self)
+        cap = ceiling * acc.allotted
+        if cap <= 0.0:
+            return 1.0
+        months_left = 12 - (self.model.month % 12)
+        projected = acc.paid + self.revenue_month * months_left
+        return min(1.0, max(0.0, (cap - projected) / max(cap * 0.15, 1.0) + 0.5))
+
+    def budget_headroom(self, buyer: ContractSet) -> float:
+        """Under a fixed budget: how far production lags the lower band (1: far behind, M4)."""
+        acc = buyer.account(self)
+        if acc.allotted <= 0.0:
+            return 0.0
+        elapsed = (self.model.month % 12 + 1) / 12.0
+        floor = acc.allotted * (1.0 - self.model.design.lumpsum_bandwidth) * elapsed
+        gap = (floor - acc.production) / max(acc.allotted / 12.0, 1.0)
+        return min(1.0, max(0.0, gap + 0.5))
+
+    def provider_shortfall(self) -> float:
+        """Provider-wide shortfall of revenue against cost over recent months (0: covered)."""
+        return max(0.0, -self.margin_rate)
+
+    # --- decisions ------------------------------------------------------------------------------
+
+    def accepts(self, resident: Resident, buyer: ContractSet) -> bool:
+        """Accept or refuse a referred client (M4 cream-skimming, M8 pooling).
+
+        A full provider refuses. Otherwise a client whose expected value under the payment
+        rule (including the ceiling) is negative is refused with a chance rising with strategic
+        orientation and the size of the expected loss; a large caseload pools the loss (M8), and
+        a contract that obliges acceptance leaves no choice.
+
+        Returns:
+            True if the provider takes the client.
+        """
+        product, level = resident.product.index, resident.level
+        if self.free_places(product) < 1.0:
+            return False
+        if self.model.rule.must_accept and not resident.pgb:
+            return True
+        cost = self.client_cost(product, level, resident.complexity, self.ratio[product][level])
+        value = self.client_value(product, level, buyer)
+        rel = (value - cost) / max(cost, 1.0)
+        pool = self.pooling()
+        pooled = (1.0 - pool) * rel + pool * self.margin_rate
+        if pooled >= 0.0:
+            return True
+        chance = self.sigma * self.model.p.refusal_propensity * min(1.0, -3.0 * pooled)
+        return self.model.random.random() >= chance
+
+    def decide_delivery(self, buyer: ContractSet, detection: float) -> None:
+        """Set delivered/indicated hours per product and level (M6 shaving, M8, M17).
+
+        Where a month of full care earns less than it costs, a strategic provider cuts hours
+        towards break-even; pooling over a large caseload softens the cut (M8), and the chance
+        of being caught, made sharper by sanctions, deters it (M17).
+
+        Args:
+            buyer: Contract set of its main buyer (payments and ceiling).
+            detection: Chance the municipality sees under-delivery.
+        """
+        p = self.model.p
+        sanctions = 1.0 if self.model.design.sanctions else 0.0
+        deterrence = detection * (0.35 + 0.65 * sanctions)
+        pool = self.pooling()
+        shortfall = self.provider_shortfall()
+        push = self.sigma * p.shave_propensity * (1.0 - deterrence)
+        for product in self.offers:
+            n = len(self.clients[product])
+            for level in LEVELS:
+                complexity = 0.3 if n == 0 else self._mean_complexity(product, level)
+                cost = self.client_cost(product, level, complexity)
+                value = self.client_value(product, level, buyer)
+                gap = max(0.0, 1.0 - value / cost) if cost > 0 else 0.0
+                need = (1.0 - pool) * gap + pool * min(gap, shortfall)
+                self.ratio[product][level] = max(MIN_RATIO, 1.0 - push * need)
+
+    def _mean_complexity(self, product: int, level: int) -> float:
+        n = c = 0.0
+        for key, line in self.book.items():
+            if key[1] == product and key[2] == level:
+                n += line[0]
+                c += line[2]
+        return c / n if n else 0.3
+
+    def wants_upcode(self, resident: Resident, buyer: ContractSet) -> bool:
+        """Ask the access worker for a higher level than the need fits (M7 upcoding).
+
+        The gain is the extra fee of the next level minus the cost of the hours the provider
+        would actually deliver for it; the larger the tariff gap between levels, the larger the
+        gain and the more likely a strategic provider asks.
+        """
+        level = resident.level
+        if level >= 2:
+            return False
+        product = resident.product.index
+        extra_value = self.client_value(product, level + 1, buyer) - \
+            self.client_value(product, level, buyer)
+        extra_cost = self.client_cost(product, level + 1, resident.complexity,
+                                      self.ratio[product][level + 1]) - \
+            self.client_cost(product, level, resident.complexity, self.ratio[product][level])
+        base = self.client_cost(product, level, resident.complexity)
+        gain = (extra_value - max(0.0, extra_cost) * self._hours_elastic()) / max(base, 1.0)
+        if gain <= 0.0:
+            return False
+        chance = self.sigma * self.model.p.upcoding_propensity * min(1.0, gain)
+        return self.model.random.random() < chance
+
+    def _hours_elastic(self) -> float:
+        """1 if revenue follows delivered hours (extra hours must really be delivered)."""
+        return 1.0 if self.model.rule.per_hour else 0.3
+
+    def resists_step_down(self, resident: Resident, buyer: ContractSet) -> float:
+        """Chance the provider argues against a step-down that costs it margin (M14, M19)."""
+        product, level = resident.product.index, resident.level
+        lower = max(0, level - 1)
+        loss = (self.client_value(product, level, buyer) - self.client_cost(product, level, 0.3)) \
+            - (self.client_value(product, lower, buyer) - self.client_cost(product, lower, 0.3))
+        if loss <= 0.0:
+            return 0.0
+        rel = loss / max(self.client_cost(product, level, 0.3), 1.0)
+        return self.sigma * min(1.0, rel * 2.0)
+
+    def outreach(self, product: int) -> float:
+        """Effort to draw in clients for a product: spare places times orientation (M9)."""
+        cap = self.capacity[product]
+        if cap <= 0.0:
+            return 0.0
+        spare = max(0.0, cap - len(self.clients[product])) / cap
+        return spare * (0.5 + self.sigma)
+
+    # --- monthly and quarterly bookkeeping -------------------------------------------------------
+
+    def deliver(self) -> tuple[float, float]:
+        """Deliver this month's care; book its cost and administration (M2, M5, M19).
+
+        Returns:
+            (indicated hours, delivered hours) this month.
+        """
+        model = self.model
+        p, design, rule = model.p, model.design, model.rule
+        care_cost = indicated = delivered = admin_hours = 0.0
+        systems = len({key[0] for key in self.book}) if not p.shared_admin_system else 1
+        for (_, product, level, _, sub), (n, hours, complexity) in self.book.items():
+            ratio = self.ratio[product][level]
+            done = hours * ratio
+            indicated += hours
+            delivered += done
+            care_cost += done * self.hourly_cost(product, complexity / n)
+            admin_hours += n * rule.admin_hours * systems
+            if sub:
+                admin_hours += n * design.subcontract_admin_hours
+        rules = model.mean_rules_for(self)
+        admin_hours += delivered * (design.reporting_share + rules * p.rule_admin_share)
+        admin_cost = admin_hours * p.admin_hour_cost
+        self.cost_month = care_cost + admin_cost
+        self.admin_month = admin_cost
+        self.care_cost_month = care_cost
+        self.mean_ratio = delivered / indicated if indicated > 0 else 1.0
+        return indicated, delivered
+
+    def settle_month(self) -> None:
+        """Book revenue against cost into the reserve and the running margin."""
+        margin = self.revenue_month - self.cost_month
+        self.reserve += margin
+        self.revenue_year += self.revenue_month
+        self.cost_year += self.cost_month
+        base = max(self.cost_month, self.revenue_month, 1.0)
+        if self.cost_month > 0.0 or self.revenue_month > 0.0:
+            self.margin_rate += 0.25 * (margin / base - self.margin_rate)
+
+    def adapt_orientation(self, trust_in_buyers: float) -> None:
+        """Drift strategic orientation towards its target (M3 control spiral, M6).
+
+        Distrust of the municipalities and financial pressure raise the target above the
+        provider's own base orientation.
+        """
+        p = self.model.p
+        pressure = min(1.0, max(0.0, -self.margin_rate * 4.0))
+        target = self.base_sigma + p.sigma_distrust_weight * (0.6 - trust_in_buyers) \
+            + p.sigma_pressure_weight * pressure
+        target = min(1.0, max(0.0, target))
+        self.sigma = min(1.0, max(0.0, self.sigma + p.sigma_adaptation * (target - self.sigma)))
+
+    def innovate(self, trust_in_buyers: float, contract_years: float, peers: float) -> None:
+        """Invest in new ways of working (M11), or let innovation decay (M1).
+
+        Investment needs trust, a contract long enough to earn it back and a margin; strong
+        collaboration ties let innovation spread between partners (M10, M11).
+
+        Args:
+            trust_in_buyers: Mean trust in its buyers.
+            contract_years: Years of contract the investment can be earned back over.
+            peers: Collaboration-weighted innovation of its partners.
+        """
+        p = self.model.p
+        horizon = min(1.0, contract_years / 5.0)
+        margin_ok = 1.0 if self.margin_rate >= -0.01 else 0.3
+        client_focus = 1.0 - 0.5 * self.sigma
+        invest = p.innovation_rate * trust_in_buyers * horizon * margin_ok * client_focus
+        spread = 0.5 * p.innovation_rate * max(0.0, peers - self.innovation)
+        change = invest * (1.0 - self.innovation) + spread - p.innovation_decay * self.innovation
+        self.innovation = min(1.0, max(0.0, self.innovation + change))
+
+    def adjust_capacity(self) -> None:
+        """Grow places where nearly full with a margin, shrink long-idle places (quarterly)."""
+        for product in self.offers:
+            cap = self.capacity[product]
+            used = len(self.clients[product])
+            if cap <= 0.0:
+                continue
+            if used >= 0.9 * cap and self.margin_rate >= -0.02:
+                self.capacity[product] = cap + max(1.0, 0.08 * cap)
+            elif used < 0.5 * cap and cap > 3.0:
+                self.capacity[product] = max(3.0, cap * 0.95)
+
+    def should_exit(self) -> bool:
+        """Leave the market when the reserve has run below the exit threshold."""
+        monthly = max(self.cost_month, 1000.0)
+        return self.reserve < self.model.p.exit_reserve_months * monthly

@@ -1,0 +1,228 @@
+"""Resident: an adult with a support need moving through the Wmo lifecycle.
+
+A resident's need evolves in closed form between events (adequate care lowers it, faster with an
+innovative provider; missing care raises it, slower with a strong social network; for many
+elderly stabilisation is the best outcome), so a resident whose situation does not change costs
+nothing in a month. Events (an outcome check, a review falling due, the end of a general
+provision, a relapse, moving away or dying) are put on the model's agenda.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+
+from agents_model.products import PRODUCTS, Product
+
+if TYPE_CHECKING:
+    from agents_model.agents.municipality import Municipality
+    from agents_model.agents.provider import Provider
+    from agents_model.model import WmoModel
+
+__all__ = ["Resident", "AGE_BANDS"]
+
+AGE_BANDS: tuple[str, ...] = ("18_64", "65_74", "75")
+ACTIVE = frozenset({"unmet", "waiting_assessment", "general_provision", "waiting_placement",
+                    "in_care"})
+CHECK_MONTHS = 3
+EXIT_NEED = 0.3
+
+
+class Resident(mesa.Agent):
+    """An adult resident with a support need.
+
+    Attributes:
+        municipality: Municipality of residence.
+        band: Age band index (0: 18-64, 1: 65-74, 2: 75+).
+        product: The product the need calls for.
+        need: Need (severity) in [0, 1]; 0 is self-reliant.
+        complexity: Complexity of the situation in [0, 1] (raises a provider's cost, M4).
+        network: Strength of the social network (informal care) in [0, 1].
+        chronic: Need can at best be stabilised.
+        state: Lifecycle state (one of ``products.STATES``).
+        provider: Provider in charge (``in_care``), else None.
+        level: Indicated intensity level (0-2), or -1 without indication.
+        indicated_hours: Indicated hours per month.
+        delivered_hours: Hours delivered so far in total.
+        pgb: Buys care with a personal budget (outside contract steering).
+        upcoded: Indication is higher than the need fits (M7).
+        since: Month the current state began.
+        review_month: Month the next review is due.
+        placement_attempts: Attempts made for the current placement.
+    """
+
+    def __init__(self, model: WmoModel, municipality: Municipality, band: int,
+                 product: Product, need: float, complexity: float, network: float,
+                 chronic: bool) -> None:
+        super().__init__(model)
+        self.municipality = municipality
+        self.band = band
+        self.product = product
+        self.need = need
+        self.complexity = complexity
+        self.network = network
+        self.chronic = chronic
+        self.floor = need * 0.85 if chronic else 0.0
+        self.state = "unmet"
+        self.provider: Provider | None = None
+        self.level = -1
+        self.indicated_hours = 0.0
+        self.delivered_hours = 0.0
+        self.pgb = False
+        self.upcoded = False
+        self.subcontracted = False
+        self.since = model.month
+        self.last_update = model.month
+        self.review_month = 0
+        self.placement_attempts = 0
+        self.version = 0
+        model.state_counts["unmet"] += 1
+        model.unmet[self] = None
+        model.need_sum += need
+        model.need_count += 1
+
+    # --- state ----------------------------------------------------------------------------------
+
+    def set_state(self, state: str) -> None:
+        """Move to ``state``, keeping the model's state counts exact (one state at a time)."""
+        model = self.model
+        if self.state == "unmet":
+            model.unmet.pop(self, None)
+        model.state_counts[self.state] -= 1
+        model.state_counts[state] += 1
+        was, now = self.state in ACTIVE, state in ACTIVE
+        if was != now:
+            sign = 1 if now else -1
+            model.need_sum += sign * self.need
+            model.need_count += sign
+        self.state = state
+        self.since = model.month
+        self.version += 1
+        if state == "unmet":
+            model.unmet[self] = None
+
+    def schedule(self, months: int, kind: str) -> None:
+        """Put an event of ``kind`` on the agenda ``months`` from now (stale if state changes)."""
+        self.model.agenda_add(self.model.month + max(1, months), self, kind, self.version)
+
+    # --- need dynamics --------------------------------------------------------------------------
+
+    def need_drift(self) -> float:
+        """Monthly change of need in the current state (negative: improving)."""
+        p = self.model.p
+        worsen = p.deterioration_rate * (1.0 - 0.5 * self.network)
+        if self.state == "in_care" and self.provider is not None:
+            ratio = self.provider.ratio[self.product.index][self.level]
+            gain = p.recovery_rate * ratio * (1.0 + p.innovation_effect * self.provider.innovation)
+            shortfall = max(0.0, 0.8 - ratio) / 0.8
+            return worsen * shortfall - gain
+        if self.state == "general_provision":
+            return -0.4 * p.recovery_rate
+        if self.state in ("unmet", "waiting_assessment", "waiting_placement", "dropped_out"):
+            return worsen
+        return 0.0
+
+    def update_need(self) -> None:
+        """Bring need (and delivered hours) up to date in closed form since the last update."""
+        now = self.model.month
+        dt = now - self.last_update
+        if dt <= 0:
+            return
+        need = min(1.0, max(self.floor, self.need + self.need_drift() * dt, 0.0))
+        if self.state in ACTIVE:
+            self.model.need_sum += need - self.need
+        self.need = need
+        if self.state == "in_care" and self.provider is not None:
+            ratio = self.provider.ratio[self.product.index][self.level]
+            self.delivered_hours += self.indicated_hours * ratio * dt
+        self.last_update = now
+
+    # --- decisions ------------------------------------------------------------------------------
+
+    def consider_applying(self) -> bool:
+        """Apply at the access point with a chance rising with need and provider outreach (M9).
+
+        A strong social network (informal care) delays the application; providers' outreach
+        (spare capacity, many providers) and, for household help, the flat co-payment draw
+        applications in (M9).
+
+        Returns:
+            Whether the resident applied this month.
+        """
+        model = self.model
+        p = model.p
+        pull = model.demand_pull[self.product.index]
+        chance = p.apply_probability * (0.3 + self.need) * (1.0 - 0.5 * self.network) * pull
+        if model.random.random() < min(1.0, chance):
+            self.update_need()
+            self.set_state("waiting_assessment")
+            self.municipality.assessment_queue.append(self)
+            return True
+        return False
+
+    def relapse_chance(self) -> float:
+        """Monthly chance of relapse after care: less with a strong network and aftercare (M14)."""
+        aftercare = self.model.design.case_management
+        return self.model.p.relapse_rate * (1.0 - 0.6 * self.network) * (1.0 - 0.5 * aftercare)
+
+    # --- events ---------------------------------------------------------------------------------
+
+    def on_event(self, kind: str) -> None:
+        """Handle an agenda event of ``kind`` (check, review, gp_end, relapse, reconsider)."""
+        self.update_need()
+        if kind == "check":
+            self.check_in_care()
+        elif kind == "review":
+            self.municipality.review_queue.append(self)
+        elif kind == "gp_end":
+            self.leave_general_provision()
+        elif kind == "relapse":
+            self.need = min(1.0, self.need + 0.35)
+            self.floor = self.need * 0.85 if self.chronic else 0.0
+            self.set_state("unmet")
+        elif kind == "reconsider":
+            self.set_state("unmet")
+
+    def check_in_care(self) -> None:
+        """Quarterly check in care: a clearly worse need brings the review forward (step up)."""
+        from agents_model.products import level_for_need
+
+        if level_for_need(self.need) > self.level and self.review_month > self.model.month:
+            self.review_month = self.model.month
+            self.municipality.review_queue.append(self)
+        self.schedule(CHECK_MONTHS, "check")
+
+    def leave_general_provision(self) -> None:
+        """End of a general provision: recovered enough, or back to the access point."""
+        self.municipality.release_general_provision()
+        if self.need < EXIT_NEED:
+            self.leave_to("stepped_down")
+        else:
+            self.set_state("unmet")
+
+    def leave_to(self, state: str) -> None:
+        """Leave care or a queue for ``stepped_down``, ``exited`` or ``dropped_out``."""
+        if self.provider is not None:
+            self.provider.remove_client(self)
+        if self.state == "general_provision":
+            self.municipality.release_general_provision()
+        self.set_state(state)
+        if state == "stepped_down":
+            chance = self.relapse_chance()
+            if chance > 0.0:
+                self.schedule(int(self.model.rng.geometric(min(1.0, chance))), "relapse")
+        elif state == "dropped_out":
+            self.schedule(int(self.model.rng.integers(6, 13)), "reconsider")
+
+    def die_or_move(self) -> None:
+        """Leave the region or die: the resident exits from whatever state."""
+        if self.state == "exited":
+            return
+        self.update_need()
+        self.leave_to("exited")
+
+
+def product_of(index: int) -> Product:
+    """Product by index."""
+    return PRODUCTS[index]

@@ -1,0 +1,290 @@
+"""Contract design: the levers a municipality sets, as payment rules and procurement rules.
+
+``ContractDesign`` holds the levers of DESIGN section 5. The funding model becomes a
+``PaymentRule`` (what a client, an hour or a year of production earns, how much administration it
+costs and how much of the delivered hours the municipality can see); the procurement form becomes
+a ``ProcurementRule`` (who is admitted, whether entry is open at any time, whether placement goes
+through one referral point). Agents never look at the names: they read payoffs and information
+from these objects and decide (DESIGN section 2, rule 1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any
+
+from agents_model.products import PRODUCTS, Product
+
+if TYPE_CHECKING:
+    from agents_model.agents.provider import Provider
+
+__all__ = [
+    "Account",
+    "ContractDesign",
+    "ContractSet",
+    "PaymentRule",
+    "ProcurementRule",
+    "payment_rule",
+    "procurement_rule",
+]
+
+
+@dataclass(frozen=True)
+class ContractDesign:
+    """The contract levers (DESIGN section 5), validated by the scenario loader.
+
+    Attributes:
+        funding: lumpsum, fee_for_service, per_client, result_based or population_budget.
+        procurement: open_house, selective, strategic_partners or consortium.
+        partners: Providers kept per product (selective, strategic partners).
+        consortium_members: Providers kept per product in a consortium.
+        contract_years: Contract duration in years.
+        tariff_factor: Hourly tariff as a multiple of the reference cost.
+        level_tariff_gap: Spread of fees between intensity levels (M7).
+        budget_ceiling: Revenue cap as a multiple of the allotted share (0: none; M4).
+        lumpsum_bandwidth: Lumpsum bandwidth (M4).
+        reporting: lean, standard or heavy (M2, M19).
+        sanctions: Sanctions on detected under-delivery and upcoding (M17).
+        dialogue_meetings: Dialogue meetings per provider per year (M11, M12).
+        dialogue_content_share: Share of dialogue about content (M12).
+        case_management: Level of case management (M14).
+        social_base_investment: EUR per inhabitant per year for general provisions (M13).
+        capacity_plan: Agreed yearly reduction of protected-living places in % (M15).
+        lead_overhead: Share of a subcontracted fee kept by the lead (M5).
+        subcontract_admin_hours: Hours per subcontracted client per month (M5).
+        pgb_share: Share of indicated residents taking a personal budget.
+        pgb_tariff_factor: Personal-budget hourly rate relative to the reference cost.
+        procurement_hours: Contract-management hours per bidder in a procurement round.
+    """
+
+    funding: str = "per_client"
+    procurement: str = "open_house"
+    partners: int = 3
+    consortium_members: int = 12
+    contract_years: int = 3
+    tariff_factor: float = 1.0
+    level_tariff_gap: float = 1.0
+    budget_ceiling: float = 0.0
+    lumpsum_bandwidth: float = 0.05
+    reporting: str = "standard"
+    sanctions: bool = False
+    dialogue_meetings: int = 2
+    dialogue_content_share: float = 0.5
+    case_management: float = 0.0
+    social_base_investment: float = 20.0
+    capacity_plan: float = 0.0
+    lead_overhead: float = 0.05
+    subcontract_admin_hours: float = 1.0
+    pgb_share: float = 0.05
+    pgb_tariff_factor: float = 0.8
+    procurement_hours: float = 16.0
+
+    @classmethod
+    def from_values(cls, values: dict[str, Any]) -> ContractDesign:
+        """Build a design from a scenario's parameter values (extra keys ignored)."""
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in values.items() if k in names})
+
+    @property
+    def reporting_share(self) -> float:
+        """Administrative hours for reporting as a share of delivered hours (M2, M19)."""
+        return REPORTING_SHARE[self.reporting]
+
+    @property
+    def information_quality(self) -> float:
+        """Base information quality the reporting rules give the municipality (M2)."""
+        return REPORTING_INFORMATION[self.reporting]
+
+
+REPORTING_SHARE = {"lean": 0.005, "standard": 0.015, "heavy": 0.04}
+REPORTING_INFORMATION = {"lean": 0.25, "standard": 0.5, "heavy": 0.75}
+
+
+# --- payment rules ------------------------------------------------------------------------------
+
+
+@dataclass
+class PaymentRule:
+    """What a provider earns under a funding model, and what it costs to administer.
+
+    Attributes:
+        name: Funding model name.
+        per_hour: Paid per delivered hour (fee-for-service).
+        per_client: Paid a monthly fee per client by level (per-client, result-based).
+        fixed_budget: Paid a fixed yearly budget from history with a bandwidth (lumpsum).
+        capitation: Paid per inhabitant regardless of clients (population budget).
+        must_accept: The contract obliges acceptance of every referred client.
+        admin_hours: Client administration hours per client-month.
+        visibility: Share of delivered hours the municipality can observe (M2).
+    """
+
+    name: str
+    per_hour: bool = False
+    per_client: bool = False
+    fixed_budget: bool = False
+    capitation: bool = False
+    must_accept: bool = False
+    admin_hours: float = 0.5
+    visibility: float = 0.5
+
+    def hour_rate(self, product: Product, tariff: float) -> float:
+        """Payment per delivered hour (EUR) at tariff multiplier ``tariff``."""
+        return product.cost_per_hour * tariff if self.per_hour else 0.0
+
+    def client_fee(self, product: Product, level: int, tariff: float, gap: float) -> float:
+        """Monthly fee per client at ``level`` (EUR); the level spread scales with ``gap`` (M7)."""
+        if not self.per_client:
+            return 0.0
+        return reference_fee(product, level, gap) * tariff
+
+    def production_value(self, product: Product, level: int, hours: float, tariff: float,
+                         gap: float) -> float:
+        """Value of a month of production for one client under this rule's own prices."""
+        fee = self.client_fee(product, level, tariff, gap)
+        return self.hour_rate(product, tariff) * hours + fee
+
+
+def reference_fee(product: Product, level: int, gap: float) -> float:
+    """Full-cost monthly fee at ``level``, with the spread between levels scaled by ``gap``."""
+    mean_hours = sum(product.hours) / 3.0
+    hours = mean_hours + gap * (product.hours[level] - mean_hours)
+    return max(0.0, hours) * product.cost_per_hour
+
+
+def payment_rule(funding: str, values: dict[str, Any]) -> PaymentRule:
+    """The :class:`PaymentRule` of a funding model, with admin and visibility from the table."""
+    flags = {
+        "lumpsum": {"fixed_budget": True},
+        "fee_for_service": {"per_hour": True},
+        "per_client": {"per_client": True},
+        "result_based": {"per_client": True},
+        "population_budget": {"capitation": True, "must_accept": True},
+    }[funding]
+    return PaymentRule(funding, admin_hours=values[f"admin_hours_{funding}"],
+                       visibility=values[f"visibility_{funding}"], **flags)
+
+
+# --- procurement rules --------------------------------------------------------------------------
+
+
+@dataclass
+class ProcurementRule:
+    """Who gets a contract under a procurement form.
+
+    Attributes:
+        name: Procurement form name.
+        keep: How many providers per product are kept (None: every qualifying one).
+        entry_any_time: New providers may join between rounds (open house).
+        lead_contractor: One lead holds the contract, the others are subcontractors (M5).
+        size_weight: Weight of size (capacity to carry responsibility) in the selection.
+        price_weight: Weight of price in the selection.
+    """
+
+    name: str
+    keep: int | None = None
+    entry_any_time: bool = False
+    lead_contractor: bool = False
+    size_weight: float = 0.0
+    price_weight: float = 0.0
+
+    def select(self, candidates: list[Provider], trust: dict[int, float]) -> tuple[
+            list[Provider], Provider | None]:
+        """Pick the contracted providers (and a lead) for one product.
+
+        Incumbents carry the buyer's trust into the score, which keeps existing supply in
+        place (M1). Ties are broken by unique id so the choice is deterministic.
+
+        Args:
+            candidates: Providers offering the product that bid.
+            trust: Buyer's trust in each provider id (missing: newcomer, neutral).
+
+        Returns:
+            The selected providers and the lead contractor (None if no lead).
+        """
+        if not candidates:
+            return [], None
+        if self.keep is None:
+            return sorted(candidates, key=lambda p: p.unique_id), None
+        total_cap = sum(p.total_capacity() for p in candidates) or 1.0
+
+        def score(p: Provider) -> float:
+            quality = 0.4 * p.innovation + 0.3 * (1.0 - p.sigma) + 0.3 * trust.get(p.unique_id, 0.4)
+            size = p.total_capacity() / total_cap * len(candidates)
+            price = p.cost_factor - 1.0
+            return quality + self.size_weight * min(size, 3.0) - self.price_weight * price
+
+        ranked = sorted(candidates, key=lambda p: (-score(p), p.unique_id))
+        chosen = ranked[: self.keep]
+        lead = None
+        if self.lead_contractor:
+            lead = max(chosen, key=lambda p: (p.total_capacity(), -p.unique_id))
+        return chosen, lead
+
+
+def procurement_rule(design: ContractDesign) -> ProcurementRule:
+    """The :class:`ProcurementRule` for a design's procurement form."""
+    return {
+        "open_house": ProcurementRule("open_house", None, entry_any_time=True),
+        "selective": ProcurementRule("selective", design.partners, price_weight=0.6),
+        "strategic_partners": ProcurementRule("strategic_partners", design.partners,
+                                              size_weight=0.15, price_weight=0.2),
+        "consortium": ProcurementRule("consortium", design.consortium_members,
+                                      lead_contractor=True, size_weight=0.05,
+                                      price_weight=0.2),
+    }[design.procurement]
+
+
+# --- contracts held by a buyer ------------------------------------------------------------------
+
+
+@dataclass
+class Account:
+    """A provider's yearly account with one buyer.
+
+    Attributes:
+        allotted: Expected (lumpsum: granted) yearly revenue from this buyer (EUR).
+        paid: Paid so far this year (EUR).
+        production: Production so far this year, valued at reference prices (EUR).
+    """
+
+    allotted: float = 0.0
+    paid: float = 0.0
+    production: float = 0.0
+
+
+@dataclass
+class ContractSet:
+    """The contracts one buyer (the joint region or a municipality on its own) holds.
+
+    Attributes:
+        key: ``region`` or ``m<id>`` for a municipality procuring alone.
+        members: Contracted providers per product index.
+        leads: Lead contractor per product index (None without a lead).
+        tariff: Tariff multiplier of this buyer (tariff factor, lowered after deficits).
+        start_month: Model month the contracts started.
+        end_month: Model month the contracts end (a new round is held then).
+        accounts: Yearly account per provider id.
+    """
+
+    key: str
+    members: list[list[Provider]] = field(default_factory=lambda: [[] for _ in PRODUCTS])
+    leads: list[Provider | None] = field(default_factory=lambda: [None for _ in PRODUCTS])
+    tariff: float = 1.0
+    start_month: int = 0
+    end_month: int = 36
+    accounts: dict[int, Account] = field(default_factory=dict)
+
+    def has(self, provider: Provider, product: int) -> bool:
+        """Whether ``provider`` holds (or shares through a consortium) a contract for product."""
+        return provider in self.members[product]
+
+    def account(self, provider: Provider) -> Account:
+        """The provider's account with this buyer (created on first use)."""
+        acc = self.accounts.get(provider.unique_id)
+        if acc is None:
+            acc = self.accounts[provider.unique_id] = Account()
+        return acc
+
+    def providers(self) -> set[Provider]:
+        """Every contracted provider of any product."""
+        return {p for group in self.members for p in group}

@@ -1,0 +1,219 @@
+"""Model outputs: the monthly KPIs (DataCollector model reporters) and the transformation index.
+
+``snapshot(model)`` computes every KPI once per month from incrementally kept counts and the
+month's statistics; the reporters read from it (named functions, so a model stays picklable).
+Rates use the last twelve months. Column names listed in ``KPI_NAMES`` are interfaces.
+
+Transformation index (in [0, 1]): the mean of four components, each in [0, 1]:
+
+* ``transformation_innovation``: client-weighted mean innovation stock of providers (M11);
+* ``transformation_general_provision``: share of assessments routed to a general provision,
+  divided by 0.3 and capped at 1 (M13, M19: the least realised principle);
+* ``transformation_step_down``: yearly step-downs and care endings per client in care,
+  divided by 0.5 and capped at 1 (M14, M15);
+* ``transformation_light_care``: 1 - share of in-care indications at the intensive level.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from agents_model.products import PRODUCTS, STATES
+
+if TYPE_CHECKING:
+    from agents_model.model import WmoModel
+
+__all__ = ["KPI_NAMES", "KPI_UNITS", "PROVIDER_COLUMNS", "kpi", "snapshot"]
+
+KPI_UNITS: dict[str, str] = {
+    "year": "year",
+    "clients_in_care": "residents",
+    "waiting_list": "residents",
+    "mean_wait_months": "months",
+    "placement_attempts": "attempts/placement",
+    "refusal_rate_complex": "share",
+    "upcoding_rate": "share of indications",
+    "hours_delivered_ratio": "delivered/indicated",
+    "share_heavy_indications": "share",
+    "general_provision_share": "share of assessments",
+    "step_down_rate": "per client-year",
+    "innovation_mean": "0-1",
+    "transformation_index": "0-1",
+    "transformation_innovation": "0-1",
+    "transformation_general_provision": "0-1",
+    "transformation_step_down": "0-1",
+    "transformation_light_care": "0-1",
+    "spend": "EUR/month",
+    "budget": "EUR/month",
+    "cost_per_client": "EUR/client/month",
+    "admin_share": "share of provider cost",
+    "active_providers": "providers",
+    "contracted_providers_support": "providers",
+    "providers_household_help": "providers",
+    "providers_without_clients_share": "share",
+    "top25_share": "share of clients",
+    "hhi": "0-1",
+    "trust_municipality_to_provider": "0-1",
+    "trust_provider_to_municipality": "0-1",
+    "regional_cohesion": "0-1",
+    "municipalities_in_region": "municipalities",
+    "rules_count": "rules/municipality",
+    "unmet_need": "residents",
+    "mean_need": "0-1",
+    "sigma_mean": "0-1",
+    "protected_living_spend_share": "share of spend",
+    "share_clients_75": "share of clients",
+    "hours_per_client_individual_support": "hours/month",
+    **{f"clients_{p.key}": "residents" for p in PRODUCTS},
+    **{f"state_{s}": "residents" for s in STATES},
+}
+KPI_NAMES: tuple[str, ...] = tuple(KPI_UNITS)
+
+PROVIDER_COLUMNS: tuple[str, ...] = ("year", "provider", "kind", "clients", "revenue", "margin",
+                                     "sigma", "innovation", "contracted", "products")
+SUPPORT = (1, 2)
+
+
+def kpi(model: WmoModel, name: str) -> float:
+    """Reporter: one KPI from the month's snapshot."""
+    return model.kpis[name]
+
+
+def _rolling(model: WmoModel, key: str) -> float:
+    return float(sum(c.get(key, 0) for c in model.rolling))
+
+
+def _ratio(num: float, den: float, default: float = 0.0) -> float:
+    return num / den if den > 0 else default
+
+
+def concentration(model: WmoModel) -> dict[str, float]:
+    """Market concentration in individual support and day activities (T1)."""
+    contracted = set()
+    for buyer in model.contract_sets.values():
+        for i in SUPPORT:
+            contracted.update(buyer.members[i])
+    counts = sorted((sum(len(q.clients[i]) for i in SUPPORT) for q in model.providers
+                     if any(q.capacity[i] > 0 for i in SUPPORT)), reverse=True)
+    total = sum(counts)
+    empty = sum(1 for q in contracted if not any(q.clients[i] for i in SUPPORT))
+    return {
+        "contracted_providers_support": float(len(contracted)),
+        "providers_without_clients_share": _ratio(empty, len(contracted)),
+        "top25_share": _ratio(sum(counts[:25]), total),
+        "hhi": sum((c / total) ** 2 for c in counts) if total else 0.0,
+    }
+
+
+def caseload(model: WmoModel) -> dict[str, float]:
+    """Caseload composition: levels, products, ages, hours (T3, T4, T5)."""
+    heavy = total = old = 0.0
+    by_product = [0.0] * len(PRODUCTS)
+    is_hours = is_n = 0.0
+    for q in model.providers:
+        for (_, product, level, _, _), (n, hours, _) in q.book.items():
+            total += n
+            by_product[product] += n
+            if level == 2:
+                heavy += n
+            if product == 1:
+                is_hours += hours * q.ratio[product][level]
+                is_n += n
+        old += q.old_clients
+    out = {f"clients_{p.key}": by_product[p.index] for p in PRODUCTS}
+    out["share_heavy_indications"] = _ratio(heavy, total)
+    out["share_clients_75"] = _ratio(old, total)
+    out["hours_per_client_individual_support"] = _ratio(is_hours, is_n)
+    return out
+
+
+def waiting(model: WmoModel) -> float:
+    """Mean months the residents now waiting have waited."""
+    total = n = 0
+    for m in model.municipalities:
+        for r in m.assessment_queue:
+            if r.state == "waiting_assessment":
+                total += model.month - r.since
+                n += 1
+        for r in m.placement_list:
+            if r.state == "waiting_placement":
+                total += model.month - r.since
+                n += 1
+    return _ratio(total, n)
+
+
+def snapshot(model: WmoModel) -> dict[str, float]:
+    """Compute every KPI for the current month."""
+    s = model.month_stats
+    counts = model.state_counts
+    in_care = counts["in_care"]
+    net = model.net
+    munis = {m.unique_id for m in model.municipalities}
+    provs = {q.unique_id for q in model.providers}
+    spend = float(s.get("spend", 0.0))
+    budget = sum(m.budget for m in model.municipalities) / 12.0
+    cost = sum(q.cost_month for q in model.providers)
+    admin = sum(q.admin_month for q in model.providers)
+    clients_weight = sum(q.n_clients() for q in model.providers)
+    if clients_weight:
+        innovation = sum(q.innovation * q.n_clients() for q in model.providers) / clients_weight
+    else:
+        innovation = _ratio(sum(q.innovation for q in model.providers), len(model.providers))
+    region = [m for m in model.municipalities if m.in_region]
+    region_ids = {m.unique_id for m in region}
+    cohesion = net.mean("cohesion", region_ids, region_ids) if len(region) > 1 else 1.0
+    assessed = _rolling(model, "assessed")
+    indications = _rolling(model, "indications")
+    mean_in_care = max(1.0, in_care)
+    out: dict[str, float] = {
+        "year": float(model.p.start_year + model.month / 12.0),
+        "clients_in_care": float(in_care),
+        "waiting_list": float(counts["waiting_assessment"] + counts["waiting_placement"]),
+        "mean_wait_months": waiting(model),
+        "placement_attempts": _ratio(_rolling(model, "placed_attempts"),
+                                     _rolling(model, "placed"), 0.0),
+        "refusal_rate_complex": _ratio(_rolling(model, "complex_refusals"),
+                                       _rolling(model, "complex_attempts")),
+        "upcoding_rate": _ratio(_rolling(model, "upcoded"), indications),
+        "hours_delivered_ratio": _ratio(s.get("hours_delivered", 0.0),
+                                        s.get("hours_indicated", 0.0), 1.0),
+        "general_provision_share": _ratio(_rolling(model, "to_general_provision"), assessed),
+        "step_down_rate": _rolling(model, "step_downs") * 12.0 / max(1, len(model.rolling))
+        / mean_in_care,
+        "innovation_mean": innovation,
+        "spend": spend,
+        "budget": budget,
+        "cost_per_client": _ratio(spend, in_care),
+        "admin_share": _ratio(admin, cost),
+        "active_providers": float(sum(1 for q in model.providers
+                                      if q.n_clients() or q.unique_id in model.contracted_ids())),
+        "providers_household_help": float(len(model.contract_sets["region"].members[0])),
+        "trust_municipality_to_provider": _nan0(net.mean("trust", munis, provs)),
+        "trust_provider_to_municipality": _nan0(net.mean("trust", provs, munis)),
+        "regional_cohesion": _nan0(cohesion),
+        "municipalities_in_region": float(len(region)),
+        "rules_count": _ratio(sum(m.rules for m in model.municipalities),
+                              len(model.municipalities)),
+        "unmet_need": float(counts["unmet"] + counts["dropped_out"]),
+        "mean_need": _ratio(model.need_sum, model.need_count),
+        "sigma_mean": _ratio(sum(q.sigma for q in model.providers), len(model.providers)),
+        "protected_living_spend_share": _ratio(_rolling(model, "spend_protected_living"),
+                                               _rolling(model, "spend")),
+    }
+    out.update(concentration(model))
+    out.update(caseload(model))
+    out.update({f"state_{k}": float(counts[k]) for k in STATES})
+    gp = min(1.0, out["general_provision_share"] / 0.3)
+    step = min(1.0, out["step_down_rate"] / 0.5)
+    light = 1.0 - out["share_heavy_indications"]
+    out["transformation_innovation"] = innovation
+    out["transformation_general_provision"] = gp
+    out["transformation_step_down"] = step
+    out["transformation_light_care"] = light
+    out["transformation_index"] = (innovation + gp + step + light) / 4.0
+    return {k: float(out[k]) for k in KPI_NAMES}
+
+
+def _nan0(x: float) -> float:
+    return 0.0 if math.isnan(x) else x

@@ -1,0 +1,133 @@
+"""The trust and collaboration network (DESIGN section 4).
+
+One ``networkx.DiGraph``; nodes are the integer ids of municipalities and providers. Edge kinds:
+
+* ``trust`` municipality -> provider and provider -> municipality (directed, M3, M12),
+* ``cohesion`` municipality <-> municipality (stored in both directions, M16),
+* ``collaboration`` provider <-> provider (both directions; consortium ties are strong, M11).
+
+Each edge stores its value under the attribute named after its kind (``G[u][v]["trust"]``) and
+its kind under ``kind``. Values change only through :func:`nudge` (events: erosion faster than
+build-up, bounded in [0, 1]) and :func:`drift_all` (towards a baseline without events).
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+__all__ = ["TrustNetwork", "drift", "nudge"]
+
+
+def nudge(value: float, event: float, build: float, erosion: float) -> float:
+    """Apply an event of signed strength ``event`` to a value in [0, 1].
+
+    Positive events build up in proportion to the room left, negative ones erode in proportion
+    to the value, and ``erosion`` > ``build`` makes trust lost faster than won (M3, M12).
+
+    Args:
+        value: Current value in [0, 1].
+        event: Signed strength of the event (typically in [-1, 1]).
+        build: Build-up rate per unit positive event.
+        erosion: Erosion rate per unit negative event.
+
+    Returns:
+        The new value, in [0, 1].
+    """
+    if event >= 0.0:
+        value += build * event * (1.0 - value)
+    else:
+        value += erosion * event * value
+    return min(1.0, max(0.0, value))
+
+
+def drift(value: float, baseline: float, rate: float) -> float:
+    """Move ``value`` a fraction ``rate`` towards ``baseline`` (no events)."""
+    return value + rate * (baseline - value)
+
+
+class TrustNetwork:
+    """Helpers over the model's graph; the graph itself is ``model.network``.
+
+    Args:
+        build: Build-up rate of trust per positive event.
+        erosion: Erosion rate per negative event.
+        baseline: Level values drift to without events.
+        drift_rate: Monthly drift rate.
+    """
+
+    def __init__(self, build: float, erosion: float, baseline: float, drift_rate: float):
+        self.graph = nx.DiGraph()
+        self.build = build
+        self.erosion = erosion
+        self.baseline = baseline
+        self.drift_rate = drift_rate
+
+    def add_node(self, node: int, kind: str, label: str) -> None:
+        """Add a municipality or provider node."""
+        self.graph.add_node(node, kind=kind, label=label)
+
+    def remove_node(self, node: int) -> None:
+        """Remove a node and its edges (a provider leaving the market)."""
+        if node in self.graph:
+            self.graph.remove_node(node)
+
+    def link(self, u: int, v: int, kind: str, value: float, both: bool = False) -> None:
+        """Create an edge ``u -> v`` of ``kind`` with ``value`` unless it exists."""
+        if not self.graph.has_edge(u, v):
+            self.graph.add_edge(u, v, kind=kind, **{kind: value})
+        if both and not self.graph.has_edge(v, u):
+            self.graph.add_edge(v, u, kind=kind, **{kind: value})
+
+    def value(self, u: int, v: int, kind: str, default: float | None = None) -> float:
+        """Value of edge ``u -> v`` (``default`` or the baseline if the edge is missing)."""
+        data = self.graph.get_edge_data(u, v)
+        if data is None:
+            return self.baseline if default is None else default
+        return data[kind]
+
+    def set(self, u: int, v: int, kind: str, value: float) -> None:
+        """Set an edge value directly (clipped to [0, 1]); creates the edge if needed."""
+        value = min(1.0, max(0.0, value))
+        if self.graph.has_edge(u, v):
+            self.graph[u][v][kind] = value
+        else:
+            self.graph.add_edge(u, v, kind=kind, **{kind: value})
+
+    def event(self, u: int, v: int, kind: str, strength: float) -> float:
+        """Apply an observed event to edge ``u -> v`` and return the new value."""
+        data = self.graph.get_edge_data(u, v)
+        if data is None:
+            self.graph.add_edge(u, v, kind=kind, **{kind: self.baseline})
+            data = self.graph[u][v]
+        data[kind] = nudge(data[kind], strength, self.build, self.erosion)
+        return data[kind]
+
+    def drift_all(self, months: float = 1.0) -> None:
+        """Let every edge drift towards the baseline for ``months`` months."""
+        rate = 1.0 - (1.0 - self.drift_rate) ** months
+        base = self.baseline
+        for _, _, data in self.graph.edges(data=True):
+            kind = data["kind"]
+            if kind == "collaboration":
+                continue
+            data[kind] = drift(data[kind], base, rate)
+
+    def mean(self, kind: str, sources: set[int] | None = None,
+             targets: set[int] | None = None) -> float:
+        """Mean value of edges of ``kind`` (optionally from ``sources`` to ``targets``)."""
+        total, n = 0.0, 0
+        for u, v, data in self.graph.edges(data=True):
+            if data["kind"] != kind:
+                continue
+            if sources is not None and u not in sources:
+                continue
+            if targets is not None and v not in targets:
+                continue
+            total += data[kind]
+            n += 1
+        return total / n if n else float("nan")
+
+    def out_values(self, u: int, kind: str) -> dict[int, float]:
+        """Values of the edges of ``kind`` leaving ``u``, keyed by target."""
+        return {v: d[kind] for v, d in self.graph[u].items() if d["kind"] == kind} \
+            if u in self.graph else {}

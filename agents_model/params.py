@@ -1,0 +1,366 @@
+"""The parameter table of the Wmo governance model: one place for every parameter.
+
+Each parameter has a section (the TOML table it lives in), a name (unique across sections, so
+``WmoModel(tariff_factor=0.9)`` and ``--set tariff_factor=0.9`` work), a default, an allowed
+range or set of choices, a unit, a source (an evidence code of ``EVIDENCE.md`` or
+"assumption"/"calibration") and a one-line description. The scenario loader, the CLI, the app and
+the documentation all read this table; nothing else defines a parameter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["PARAMS", "SECTIONS", "Param", "by_name", "defaults", "markdown_table"]
+
+
+@dataclass(frozen=True)
+class Param:
+    """One model parameter.
+
+    Attributes:
+        section: TOML table the parameter lives in (``design``, ``access``, ...).
+        name: Unique parameter name.
+        default: Default value; its type is the parameter's type.
+        low: Lowest allowed value for numbers (None for strings and booleans).
+        high: Highest allowed value for numbers.
+        choices: Allowed values for a string parameter (empty for free text).
+        unit: Unit of measurement.
+        source: Evidence code(s) or "assumption".
+        doc: One-line explanation shown in the CLI, the app and the docs.
+    """
+
+    section: str
+    name: str
+    default: Any
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] = ()
+    unit: str = "-"
+    source: str = "assumption"
+    doc: str = ""
+
+    @property
+    def kind(self) -> type:
+        """Python type of the parameter (bool, int, float or str)."""
+        return type(self.default)
+
+    def allowed(self) -> str:
+        """Human-readable description of the allowed values."""
+        if self.kind is bool:
+            return "true or false"
+        if self.choices:
+            return "one of " + ", ".join(self.choices)
+        if self.kind is str:
+            return "text"
+        kind = "an integer" if self.kind is int else "a number"
+        return f"{kind} from {_fmt(self.low)} to {_fmt(self.high)}"
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "-"
+    return f"{x:g}"
+
+
+def _p(section, name, default, rng=None, unit="-", source="assumption", doc=""):
+    if isinstance(rng, tuple) and rng and isinstance(rng[0], str):
+        return Param(section, name, default, choices=rng, unit=unit, source=source, doc=doc)
+    low, high = rng if rng else (None, None)
+    return Param(section, name, default, low, high, (), unit, source, doc)
+
+
+FUNDING = ("lumpsum", "fee_for_service", "per_client", "result_based", "population_budget")
+PROCUREMENT = ("open_house", "selective", "strategic_partners", "consortium")
+REPORTING = ("lean", "standard", "heavy")
+
+PARAMS: tuple[Param, ...] = (
+    # --- scenario metadata -----------------------------------------------------------------
+    _p("scenario", "name", "Unnamed scenario", doc="Display name of the scenario."),
+    _p("scenario", "description", "", doc="What the scenario represents."),
+    _p("scenario", "start_year", 2015, (2000, 2040), "year", doc="Calendar year of month 0."),
+    _p("scenario", "years", 10, (1, 50), "years", doc="Default run length."),
+    # --- region ------------------------------------------------------------------------------
+    _p("region", "population_scale", 1.0, (0.001, 10.0), "fraction",
+       doc="Share of the real population simulated as agents; money scales with it."),
+    _p("region", "population_growth", 0.4, (-5.0, 5.0), "%/year", "assumption",
+       "Growth of the adult population aged 18-64."),
+    _p("region", "elderly_growth", 2.5, (-5.0, 10.0), "%/year", "T5 [LEI 2.2.1]",
+       "Growth of the population aged 65+ (ageing)."),
+    _p("region", "budget_per_inhabitant", 390.0, (50.0, 2000.0), "EUR/inhabitant/year",
+       "assumption", "Wmo budget from the national fund per inhabitant in the start year."),
+    _p("region", "fund_growth", 1.0, (-10.0, 10.0), "%/year", "M18 [HAA 2; LEI 1.3.1]",
+       "Yearly growth of the national fund for the Wmo."),
+    _p("region", "extramuralisation", 3.0, (0.0, 25.0), "%/year", "M18 T2 [LEI 1.3.1]",
+       "Yearly growth of onset of support needs from extramuralisation (support, day care)."),
+    _p("region", "flat_copayment_year", 2019, (0, 2100), "year", "M9 [LEI 2.2.3]",
+       "Year the flat co-payment starts (0: never)."),
+    _p("region", "protected_living_budget_share", 0.38, (0.0, 0.9), "share", "T4 [LEI 2.2.2]",
+       "Share of the regional Wmo budget for protected living, held by the central municipality."),
+    _p("region", "initial_stock_years", 4.0, (0.0, 10.0), "years of onset", "assumption",
+       "Clients in care at the start, as years of onset (the inherited caseload)."),
+    _p("region", "shared_admin_system", True, unit="bool", source="M19 [NMD]",
+       doc="Municipalities share one administrative system (false: each its own)."),
+    _p("region", "approval_weeks", 3.0, (0.0, 52.0), "weeks/municipality", "M16 [MEI 6]",
+       doc="Time each municipality needs to approve a joint decision."),
+    # --- market ------------------------------------------------------------------------------
+    _p("market", "providers_household_help", 20, (0, 500), "providers", "T6 [LEI annex 3]",
+       "Providers offering household help at the start."),
+    _p("market", "providers_support", 67, (0, 1000), "providers", "T1 [LEI annex 3]",
+       "Providers offering individual support and/or day activities at the start."),
+    _p("market", "providers_protected_living", 20, (0, 200), "providers", "[LEI annex 3]",
+       "Providers offering protected living at the start."),
+    _p("market", "share_large", 0.12, (0.0, 1.0), "share", "[MEI; LEI annex 3]",
+       "Share of providers that are large institutions."),
+    _p("market", "share_medium", 0.25, (0.0, 1.0), "share", "[MEI; LEI annex 3]",
+       "Share of providers that are medium-sized; the rest are small firms."),
+    _p("market", "cooperatives", 0, (0, 20), "providers", "M4 [MEI 29]",
+       "Cooperatives of small providers in the field."),
+    _p("market", "entry_rate", 4.0, (0.0, 100.0), "providers/year", "M1 M9 M10 [LEI annex 3]",
+       "Expected number of would-be entrants per year when entry is open."),
+    _p("market", "sigma_large", 0.55, (0.0, 1.0), "0-1", "M3 M4 [MEI 24-29]",
+       "Initial strategic orientation of large institutions."),
+    _p("market", "sigma_medium", 0.45, (0.0, 1.0), "0-1", "assumption",
+       "Initial strategic orientation of medium providers."),
+    _p("market", "sigma_small", 0.35, (0.0, 1.0), "0-1", "assumption",
+       "Initial strategic orientation of small firms."),
+    _p("market", "sigma_cooperative", 0.15, (0.0, 1.0), "0-1", "M4 [MEI 29]",
+       "Initial strategic orientation of cooperatives of small providers."),
+    _p("market", "initial_innovation", 0.15, (0.0, 1.0), "0-1", "M1 [MEI 4.1]",
+       "Initial innovation stock of providers."),
+    _p("market", "cost_spread", 0.10, (0.0, 0.5), "fraction", "assumption",
+       "Spread of providers' hourly costs around the product's reference cost."),
+    _p("market", "reserve_months", 3.0, (0.0, 24.0), "months of cost", "assumption",
+       "Initial financial reserve of a provider."),
+    # --- contract design ---------------------------------------------------------------------
+    _p("design", "funding", "per_client", FUNDING, "-", "M4 M6 M7 [MEI; LEI; NMD]",
+       "How providers are paid."),
+    _p("design", "procurement", "open_house", PROCUREMENT, "-", "M1 M10 M11",
+       "How providers are selected."),
+    _p("design", "partners", 3, (1, 100), "providers/product", "M11 [HAA 3]",
+       "Providers kept per product under selective or strategic-partner procurement."),
+    _p("design", "contract_years", 3, (1, 15), "years", "M1 M11",
+       "Contract duration; a procurement round is held when contracts end."),
+    _p("design", "tariff_factor", 1.0, (0.3, 2.0), "tariff/cost", "M6 [LEI annex 3]",
+       "Hourly tariff as a multiple of the reference cost per hour."),
+    _p("design", "level_tariff_gap", 1.0, (0.2, 3.0), "multiplier", "M7 [NMD]",
+       "Spread of fees between intensity levels relative to their hour difference."),
+    _p("design", "budget_ceiling", 0.0, (0.0, 5.0), "x expected revenue", "M4 [MEI 29]",
+       "Cap on a provider's yearly revenue as a multiple of its allotted share (0: none)."),
+    _p("design", "lumpsum_bandwidth", 0.05, (0.0, 0.5), "fraction", "M4 [MEI 4.3]",
+       "Lumpsum: production above budget x (1 + bandwidth) is not paid."),
+    _p("design", "reporting", "standard", REPORTING, "-", "M2 M19 [MEI 19-22; NMD]",
+       "Reporting duties in the contract."),
+    _p("design", "sanctions", False, unit="bool", source="M17 [MEI 6.3]",
+       doc="The contract has sanctions for detected under-delivery and upcoding."),
+    _p("design", "dialogue_meetings", 2, (0, 24), "meetings/year", "M11 M12 [NMD; LEI]",
+       "Dialogue-table meetings between the municipality and each contracted provider."),
+    _p("design", "dialogue_content_share", 0.5, (0.0, 1.0), "share", "M12 [NMD]",
+       "Share of dialogue about content (the rest is about money)."),
+    _p("design", "case_management", 0.0, (0.0, 1.0), "0-1", "M14 [WOE 3a]",
+       "Level of bought case management (one household, one plan, one coordinator)."),
+    _p("design", "social_base_investment", 20.0, (0.0, 300.0), "EUR/inhabitant/year",
+       "M13 M19 [HAA; NMD]", "Investment in general provisions (social base)."),
+    _p("design", "capacity_plan", 0.0, (0.0, 50.0), "%/year", "M15 [MEI 43, 72]",
+       "Agreed yearly reduction of protected-living places by the central municipality."),
+    _p("design", "lead_overhead", 0.05, (0.0, 0.5), "share", "M5 [MEI 28]",
+       "Share of a subcontracted client's fee kept by the lead contractor."),
+    _p("design", "subcontract_admin_hours", 1.0, (0.0, 10.0), "hours/client/month",
+       "M5 [MEI 28]", "Information exchange per client between lead and subcontractor."),
+    _p("design", "pgb_share", 0.05, (0.0, 1.0), "share", "[WOE]",
+       "Share of indicated residents who take a personal budget (PGB)."),
+    _p("design", "consortium_members", 12, (1, 300), "providers/product", "M5 M11 [HAA 6]",
+       "Providers kept per product in a consortium (lead plus subcontractors)."),
+    _p("design", "pgb_tariff_factor", 0.8, (0.3, 2.0), "tariff/cost", "[WOE]",
+       "Hourly rate of a personal budget as a multiple of the reference cost."),
+    _p("design", "procurement_hours", 16.0, (0.0, 500.0), "hours/provider", "M1 M3",
+       "Contract-management hours a procurement round costs per bidding provider."),
+    # --- payment rules: administration and visibility per funding model ----------------------
+    _p("funding", "admin_hours_lumpsum", 0.1, (0.0, 10.0), "hours/client/month", "M2 [MEI 19]",
+       "Client administration under a lumpsum (before added rules)."),
+    _p("funding", "admin_hours_fee_for_service", 0.5, (0.0, 10.0), "hours/client/month",
+       "[WOE]", "Client administration under fee-for-service (hour declarations)."),
+    _p("funding", "admin_hours_per_client", 0.3, (0.0, 10.0), "hours/client/month",
+       "[LEI annex 3]", "Client administration under a per-client fee."),
+    _p("funding", "admin_hours_result_based", 0.6, (0.0, 10.0), "hours/client/month",
+       "M19 [NMD]", "Client administration under result-based funding (result reports)."),
+    _p("funding", "admin_hours_population_budget", 0.1, (0.0, 10.0), "hours/client/month",
+       "M11 [HAA 3]", "Client administration under a population budget."),
+    _p("funding", "visibility_lumpsum", 0.4, (0.0, 1.0), "0-1", "M2 [MEI 19-22]",
+       "How much of delivered hours a lumpsum contract lets the municipality see."),
+    _p("funding", "visibility_fee_for_service", 0.9, (0.0, 1.0), "0-1", "[WOE]",
+       "Visibility of delivered hours under fee-for-service."),
+    _p("funding", "visibility_per_client", 0.5, (0.0, 1.0), "0-1", "[LEI annex 3]",
+       "Visibility of delivered hours under a per-client fee."),
+    _p("funding", "visibility_result_based", 0.35, (0.0, 1.0), "0-1", "M7 [NMD]",
+       "Visibility of delivered hours under result-based funding."),
+    _p("funding", "visibility_population_budget", 0.3, (0.0, 1.0), "0-1", "assumption",
+       "Visibility of delivered hours under a population budget."),
+    # --- access and municipal organisation ---------------------------------------------------
+    _p("access", "access_fte_per_10k", 2.0, (0.05, 30.0), "FTE/10,000 inhabitants", "M13",
+       "Access workers (neighbourhood teams) per 10,000 inhabitants."),
+    _p("access", "worker_hours", 110.0, (10.0, 200.0), "hours/month", "assumption",
+       "Casework hours of one access worker per month."),
+    _p("access", "assessment_hours", 6.0, (0.5, 40.0), "hours", "M13 [MEI 40]",
+       "Access time for one assessment."),
+    _p("access", "review_hours", 2.5, (0.2, 20.0), "hours", "M13 [NMD]",
+       "Access time for one review (re-assessment)."),
+    _p("access", "attempt_hours", 1.0, (0.0, 10.0), "hours", "M4 M10 [MEI 29]",
+       "Access time per placement attempt (each refusal costs one)."),
+    _p("access", "max_attempts", 4, (1, 20), "attempts/month", "M4",
+       "Placement attempts per resident per month before waiting another month."),
+    _p("access", "fast_track", False, unit="bool", source="[HAA 5]",
+       doc="Single household-help requests skip the full assessment."),
+    _p("access", "fast_track_hours", 1.0, (0.1, 10.0), "hours", "[HAA 5]",
+       "Access time for a fast-track request."),
+    _p("access", "review_interval", 12, (1, 60), "months", "M13",
+       "Months between reviews of an indication."),
+    _p("access", "worker_turnover", 0.02, (0.0, 0.3), "1/month", "M13 [HAA 5]",
+       "Monthly probability that an access worker leaves and is replaced."),
+    _p("access", "newcomer_knowledge", 0.3, (0.0, 1.0), "0-1", "M13",
+       "Knowledge of general provisions of a newly hired access worker."),
+    _p("access", "knowledge_learning", 0.03, (0.0, 0.5), "1/month", "M13",
+       "Monthly learning of an access worker towards full knowledge."),
+    _p("access", "relationship_preference", 0.6, (0.0, 1.0), "probability", "M10 T1",
+       "Chance an access worker first tries a provider she knows."),
+    _p("access", "size_preference", 1.0, (0.0, 3.0), "exponent", "T1 [LEI annex 3]",
+       "How strongly placement favours providers that already serve many clients."),
+    _p("access", "contract_mgmt_hours", 25.0, (0.0, 500.0), "hours/month per 10,000",
+       "M10 M17", "Contract-management capacity per 10,000 inhabitants."),
+    _p("access", "monitoring_hours", 6.0, (0.5, 100.0), "hours/provider/month", "M10",
+       "Contract-management hours needed to fully monitor one provider."),
+    _p("access", "general_provision_cost", 150.0, (10.0, 2000.0), "EUR/place/month",
+       "M13 [HAA]", "Cost of one place in general provisions (social base)."),
+    _p("access", "general_provision_months", 6, (1, 60), "months", "assumption",
+       "Months a resident uses a general provision."),
+    _p("access", "general_provision_need", 0.35, (0.0, 1.0), "need 0-1", "M13 M19",
+       "Need below which a well-informed access worker refers to a general provision."),
+    _p("access", "upcoding_scrutiny", 0.6, (0.0, 1.0), "0-1", "M7",
+       "How strictly an experienced, unhurried access worker checks a higher-level request."),
+    # --- demand ------------------------------------------------------------------------------
+    _p("demand", "onset_household_help_18_64", 1.5, (0.0, 100.0), "per 1,000/year", "T5",
+       "Onset of household-help need, aged 18-64."),
+    _p("demand", "onset_household_help_65_74", 9.0, (0.0, 200.0), "per 1,000/year", "T5"),
+    _p("demand", "onset_household_help_75", 55.0, (0.0, 400.0), "per 1,000/year", "T5"),
+    _p("demand", "onset_individual_support_18_64", 5.0, (0.0, 100.0), "per 1,000/year", "T2"),
+    _p("demand", "onset_individual_support_65_74", 5.0, (0.0, 100.0), "per 1,000/year", "T2"),
+    _p("demand", "onset_individual_support_75", 8.0, (0.0, 200.0), "per 1,000/year", "T2"),
+    _p("demand", "onset_day_activities_18_64", 1.5, (0.0, 100.0), "per 1,000/year", "T5"),
+    _p("demand", "onset_day_activities_65_74", 2.5, (0.0, 100.0), "per 1,000/year", "T5"),
+    _p("demand", "onset_day_activities_75", 10.0, (0.0, 200.0), "per 1,000/year", "T5"),
+    _p("demand", "onset_protected_living_18_64", 0.45, (0.0, 20.0), "per 1,000/year", "T4"),
+    _p("demand", "onset_protected_living_65_74", 0.15, (0.0, 20.0), "per 1,000/year", "T4"),
+    _p("demand", "onset_protected_living_75", 0.05, (0.0, 20.0), "per 1,000/year", "T4"),
+    _p("demand", "apply_probability", 0.4, (0.0, 1.0), "1/month", "assumption",
+       "Monthly chance that a resident with an unmet need applies (weak network, full need)."),
+    _p("demand", "supply_induced", 0.3, (0.0, 3.0), "elasticity", "M9 [LEI 1.3.1]",
+       "Effect of provider outreach (spare capacity, many providers) on applications."),
+    _p("demand", "copayment_effect", 0.35, (0.0, 3.0), "relative", "M9 [LEI 2.2.3]",
+       "Rise in household-help applications once the flat co-payment applies."),
+    _p("demand", "exit_18_64", 0.004, (0.0, 0.2), "1/month", "assumption",
+       "Monthly chance of moving away or dying, aged 18-64."),
+    _p("demand", "exit_65_74", 0.006, (0.0, 0.2), "1/month", "assumption"),
+    _p("demand", "exit_75", 0.014, (0.0, 0.2), "1/month", "assumption"),
+    _p("demand", "recovery_rate", 0.06, (0.0, 1.0), "need/month", "assumption",
+       "Fall in need per month of full, adequate care."),
+    _p("demand", "deterioration_rate", 0.03, (0.0, 1.0), "need/month", "M13 M18",
+       "Rise in need per month without adequate care (halved by a strong network)."),
+    _p("demand", "chronic_share_75", 0.75, (0.0, 1.0), "share", "[HAA 2]",
+       "Share of residents aged 75+ whose need can at best be stabilised."),
+    _p("demand", "chronic_share_65_74", 0.45, (0.0, 1.0), "share", "[HAA 2]"),
+    _p("demand", "chronic_share_18_64", 0.25, (0.0, 1.0), "share", "[LEI 1.3.1]"),
+    _p("demand", "relapse_rate", 0.015, (0.0, 0.5), "1/month", "M14",
+       "Monthly chance of relapse after leaving care (weak network, no aftercare)."),
+    _p("demand", "dropout_months", 9, (1, 60), "months", "M13",
+       "Months on a waiting list after which a resident gives up."),
+    # --- behaviour ---------------------------------------------------------------------------
+    _p("behaviour", "initial_trust", 0.6, (0.0, 1.0), "0-1", "M3 [MEI 4.4]",
+       "Trust on every municipality-provider tie at the start."),
+    _p("behaviour", "trust_baseline", 0.5, (0.0, 1.0), "0-1", "assumption",
+       "Level trust drifts to without events."),
+    _p("behaviour", "trust_drift", 0.01, (0.0, 0.5), "1/month", "assumption",
+       "Monthly drift of trust, cohesion and collaboration towards baseline."),
+    _p("behaviour", "trust_build", 0.04, (0.0, 1.0), "per event", "M12 [NMD]",
+       "Build-up of trust per positive event (scaled by the room left)."),
+    _p("behaviour", "trust_erosion", 0.10, (0.0, 1.0), "per event", "M3 [MEI 24-26]",
+       "Erosion of trust per negative event (faster than build-up)."),
+    _p("behaviour", "sigma_adaptation", 0.05, (0.0, 1.0), "1/month", "M3",
+       "Monthly adaptation of strategic orientation towards its target."),
+    _p("behaviour", "sigma_distrust_weight", 0.5, (0.0, 2.0), "-", "M3 [MEI 24-26]",
+       "How much distrust of the municipality raises strategic orientation."),
+    _p("behaviour", "sigma_pressure_weight", 0.4, (0.0, 2.0), "-", "M6 M18",
+       "How much financial pressure raises strategic orientation."),
+    _p("behaviour", "shave_propensity", 0.7, (0.0, 1.0), "0-1", "M6 [LEI annex 3]",
+       "How strongly a strategic provider cuts loss-making hours."),
+    _p("behaviour", "upcoding_propensity", 0.5, (0.0, 1.0), "0-1", "M7 [NMD]",
+       "How readily a strategic provider asks for a higher level than fits."),
+    _p("behaviour", "refusal_propensity", 0.8, (0.0, 1.0), "0-1", "M4 [MEI 29]",
+       "How readily a strategic provider refuses a client with negative expected value."),
+    _p("behaviour", "pooling_clients", 40.0, (1.0, 10000.0), "clients", "M8 [NMD]",
+       "Clients at which a provider pools half of its client risk (cross-subsidy)."),
+    _p("behaviour", "innovation_rate", 0.03, (0.0, 1.0), "1/quarter", "M11",
+       "Quarterly innovation growth under full trust, long contracts and a margin."),
+    _p("behaviour", "innovation_decay", 0.01, (0.0, 1.0), "1/quarter", "M1",
+       "Quarterly decay of innovation without investment."),
+    _p("behaviour", "innovation_effect", 0.5, (0.0, 3.0), "relative", "M11",
+       "Extra recovery speed of care from a fully innovative provider."),
+    _p("behaviour", "rule_threshold", 0.5, (0.0, 1.0), "0-1", "M2 M3 [MEI 19-22]",
+       "Trust or information level below which a municipality adds a rule."),
+    _p("behaviour", "rule_admin_share", 0.005, (0.0, 0.2), "hours share/rule", "M2 M3",
+       "Extra administrative hours per rule as a share of delivered hours."),
+    _p("behaviour", "max_rules", 40, (0, 500), "rules", "assumption",
+       "Most rules a contract can carry."),
+    _p("behaviour", "initial_cohesion", 0.7, (0.0, 1.0), "0-1", "M16 [MEI 6]",
+       "Cohesion between municipalities at the start."),
+    _p("behaviour", "cohesion_pressure_weight", 1.0, (0.0, 5.0), "-", "M16",
+       "How budget pressure erodes cohesion."),
+    _p("behaviour", "cohesion_dominance_weight", 1.0, (0.0, 5.0), "-", "M16",
+       "How dominance of the largest municipality erodes cohesion."),
+    _p("behaviour", "cohesion_delay_weight", 1.0, (0.0, 5.0), "-", "M16",
+       "How slow joint decisions erode cohesion."),
+    _p("behaviour", "leave_threshold", 0.25, (0.0, 1.0), "0-1", "M16 [MEI 6; LEI]",
+       "Satisfaction below which a municipality considers leaving."),
+    _p("behaviour", "leave_quarters", 4, (1, 40), "quarters", "M16",
+       "Consecutive dissatisfied quarters before leaving the joint procurement."),
+    _p("behaviour", "exit_reserve_months", -3.0, (-24.0, 0.0), "months of cost", "M1 M10",
+       "Reserve below which a provider leaves the market."),
+    _p("behaviour", "deficit_tariff_cut", 0.5, (0.0, 2.0), "-", "M18 [LEI annex 3]",
+       "How strongly a municipality in deficit cuts tariffs (share of the deficit)."),
+    _p("behaviour", "max_tariff_cut", 0.06, (0.0, 0.5), "share/year", "M18 [LEI annex 3]",
+       "Largest tariff cut a buyer makes in one year."),
+    _p("behaviour", "tariff_floor", 0.8, (0.1, 1.0), "x tariff factor", "M18",
+       "Lowest tariff a buyer cuts to, as a share of the contract's tariff factor."),
+    _p("behaviour", "shortage_waiting_share", 0.05, (0.0, 1.0), "waiting/in care", "M18",
+       "Waiting for placement (share of clients in care) at which a buyer raises tariffs."),
+    _p("behaviour", "admin_hour_cost", 35.0, (0.0, 200.0), "EUR/hour", "assumption",
+       "Cost of an hour of administration at a provider."),
+)
+
+SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(p.section for p in PARAMS))
+
+_BY_NAME = {p.name: p for p in PARAMS}
+assert len(_BY_NAME) == len(PARAMS), "parameter names must be unique"
+
+
+def by_name(name: str) -> Param | None:
+    """Return the parameter called ``name`` (or None)."""
+    return _BY_NAME.get(name)
+
+
+def defaults() -> dict[str, Any]:
+    """Return a dict of every parameter's default value."""
+    return {p.name: p.default for p in PARAMS}
+
+
+def markdown_table(section: str | None = None) -> str:
+    """Render the parameter table (or one section of it) as Markdown."""
+    rows = ["| section | name | default | allowed | unit | source | meaning |",
+            "|---|---|---|---|---|---|---|"]
+    for p in PARAMS:
+        if section and p.section != section:
+            continue
+        default = str(p.default).lower() if p.kind is bool else p.default
+        rows.append(f"| {p.section} | `{p.name}` | {default} | {p.allowed()} | {p.unit} | "
+                    f"{p.source} | {p.doc} |")
+    return "\n".join(rows) + "\n"

@@ -1,0 +1,356 @@
+"""Scenario files: load TOML, validate against the parameter table, combine region and design.
+
+A region file (``scenarios/regions/*.toml``) holds the municipalities, the provider field and the
+contract design of its time; a governance file (``scenarios/governance/*.toml``) holds a contract
+design that can be laid over any region. Overrides (``--set key=value`` or keyword arguments of
+``WmoModel``) come last. Every value is checked against ``params.PARAMS``: an unknown key, a wrong
+type or an out-of-range value raises :class:`ScenarioError` naming the file, the key and the
+allowed values.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from agents_model.params import PARAMS, SECTIONS, Param, by_name, defaults
+
+__all__ = [
+    "MunicipalitySpec",
+    "Scenario",
+    "ScenarioError",
+    "Switch",
+    "load_scenario",
+    "parse_overrides",
+    "resolve",
+]
+
+SCENARIO_ROOT = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+class ScenarioError(ValueError):
+    """A scenario file, design file or override is invalid (message names file and key)."""
+
+
+@dataclass(frozen=True)
+class MunicipalitySpec:
+    """One municipality of a region.
+
+    Attributes:
+        name: Name of the municipality.
+        population: Inhabitants (all ages) in the start year.
+        central: Central municipality (holds protected living for the region).
+        share_65_74: Share of inhabitants aged 65-74.
+        share_75: Share of inhabitants aged 75 and over.
+        share_adult: Share of inhabitants aged 18 and over.
+        joins_year: Year it joins the joint procurement (0: from the start).
+    """
+
+    name: str
+    population: int
+    central: bool = False
+    share_65_74: float = 0.10
+    share_75: float = 0.08
+    share_adult: float = 0.80
+    joins_year: int = 0
+
+
+_MUNI_FIELDS: dict[str, tuple[type, float | None, float | None]] = {
+    "name": (str, None, None),
+    "population": (int, 100, 20_000_000),
+    "central": (bool, None, None),
+    "share_65_74": (float, 0.0, 0.6),
+    "share_75": (float, 0.0, 0.6),
+    "share_adult": (float, 0.3, 1.0),
+    "joins_year": (int, 0, 2100),
+}
+
+
+@dataclass(frozen=True)
+class Switch:
+    """A regime change: from ``year`` on, the listed design values apply (re-procured).
+
+    Attributes:
+        year: Calendar year the new design starts (in January).
+        values: Parameter values that change (design or access keys).
+    """
+
+    year: int
+    values: dict[str, Any]
+
+
+@dataclass
+class Scenario:
+    """A validated scenario: parameter values, municipalities and regime switches.
+
+    Attributes:
+        values: Every parameter's value, keyed by name.
+        municipalities: The municipalities of the region.
+        switches: Regime changes, in year order.
+        region: Short name of the region file (stem).
+        design: Short name of the governance design laid over it ("" if none).
+        sources: Files the scenario was read from, in order.
+    """
+
+    values: dict[str, Any] = field(default_factory=defaults)
+    municipalities: list[MunicipalitySpec] = field(
+        default_factory=lambda: [MunicipalitySpec("Gemeente", 50_000, central=True)]
+    )
+    switches: list[Switch] = field(default_factory=list)
+    region: str = "default"
+    design: str = ""
+    sources: tuple[str, ...] = ()
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+    def with_overrides(self, overrides: dict[str, Any], origin: str = "overrides") -> Scenario:
+        """Return a copy with validated overrides applied (keys: ``name`` or ``section.name``)."""
+        values = dict(self.values)
+        for key, value in overrides.items():
+            param = _lookup(key, origin)
+            values[param.name] = _coerce(param, value, origin, key)
+        new = replace(self, values=values)
+        _check_consistency(new, origin)
+        return new
+
+    def with_design(self, path: str | Path) -> Scenario:
+        """Return a copy with a governance file's values laid over this scenario."""
+        path = resolve(path, "governance")
+        data = _read_toml(path)
+        values = dict(self.values)
+        switches = list(self.switches)
+        for section, table in data.items():
+            if section == "governance":
+                _check_meta(table, path)
+                continue
+            if section == "switch":
+                switches = _parse_switches(table, path)
+                continue
+            _apply_section(values, section, table, path)
+        new = replace(self, values=values, switches=switches, design=path.stem,
+                      sources=(*self.sources, str(path)))
+        _check_consistency(new, str(path))
+        return new
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-data form (TOML/JSON-friendly) that :func:`load_scenario` can read back."""
+        data: dict[str, Any] = {s: {} for s in SECTIONS}
+        for p in PARAMS:
+            data[p.section][p.name] = self.values[p.name]
+        data["municipalities"] = [m.__dict__.copy() for m in self.municipalities]
+        data["switch"] = [{"year": s.year, **s.values} for s in self.switches]
+        return data
+
+
+def resolve(name: str | Path, kind: str) -> Path:
+    """Find a scenario file from a path or a bare name under ``scenarios/<kind>/``.
+
+    Args:
+        name: A path to a TOML file, or a bare name like ``leiden_2015``.
+        kind: ``regions`` or ``governance``.
+
+    Raises:
+        ScenarioError: No such file.
+    """
+    path = Path(name)
+    if path.is_file():
+        return path
+    for candidate in (SCENARIO_ROOT / kind / f"{name}.toml", SCENARIO_ROOT / kind / str(name)):
+        if candidate.is_file():
+            return candidate
+    known = sorted(p.stem for p in (SCENARIO_ROOT / kind).glob("*.toml"))
+    raise ScenarioError(f"{name}: no such {kind} file; known names: {', '.join(known) or 'none'}")
+
+
+def load_scenario(path: str | Path, design: str | Path | None = None,
+                  overrides: dict[str, Any] | None = None) -> Scenario:
+    """Load and validate a region scenario, optionally with a design and overrides.
+
+    Args:
+        path: Region TOML file, or a bare name found under ``scenarios/regions/``.
+        design: Governance TOML file or bare name under ``scenarios/governance/``.
+        overrides: Extra ``{key: value}`` settings, validated like file values.
+
+    Returns:
+        The validated :class:`Scenario`.
+
+    Raises:
+        ScenarioError: The file is missing, unreadable or holds an invalid key or value.
+    """
+    path = resolve(path, "regions")
+    data = _read_toml(path)
+    values = defaults()
+    municipalities: list[MunicipalitySpec] = []
+    switches: list[Switch] = []
+    for section, table in data.items():
+        if section == "municipalities":
+            municipalities = _parse_municipalities(table, path)
+        elif section == "switch":
+            switches = _parse_switches(table, path)
+        else:
+            _apply_section(values, section, table, path)
+    if not municipalities:
+        raise ScenarioError(f"{path}: [[municipalities]] must list at least one municipality")
+    scenario = Scenario(values, municipalities, switches, region=path.stem, sources=(str(path),))
+    _check_consistency(scenario, str(path))
+    if design is not None:
+        scenario = scenario.with_design(design)
+    if overrides:
+        scenario = scenario.with_overrides(overrides, "--set")
+    return scenario
+
+
+def parse_overrides(items: list[str] | tuple[str, ...]) -> dict[str, Any]:
+    """Parse ``key=value`` strings (values as TOML literals, else text).
+
+    Raises:
+        ScenarioError: An item has no ``=`` or names an unknown key.
+    """
+    out: dict[str, Any] = {}
+    for item in items:
+        if "=" not in item:
+            raise ScenarioError(f"--set: '{item}' is not of the form key=value")
+        key, raw = (s.strip() for s in item.split("=", 1))
+        _lookup(key, "--set")
+        try:
+            value = tomllib.loads(f"v = {raw}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = raw
+        out[key] = value
+    return out
+
+
+# --- internals ---------------------------------------------------------------------------------
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def _lookup(key: str, origin: str) -> Param:
+    section, _, name = key.rpartition(".")
+    param = by_name(name)
+    if param is None or (section and section != param.section):
+        raise ScenarioError(f"{origin}: unknown key '{key}'; see `wmo-abm params` for all keys")
+    return param
+
+
+def _coerce(param: Param, value: Any, origin: Any, key: str) -> Any:
+    where = f"{origin}: key '{param.section}.{param.name}'"
+    kind = param.kind
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise ScenarioError(f"{where} must be true or false, got {value!r}")
+        return value
+    if kind is str:
+        if not isinstance(value, str):
+            raise ScenarioError(f"{where} must be {param.allowed()}, got {value!r}")
+        if param.choices and value not in param.choices:
+            raise ScenarioError(f"{where} must be {param.allowed()}, got {value!r}")
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ScenarioError(f"{where} must be {param.allowed()}, got {value!r}")
+    if kind is int and not float(value).is_integer():
+        raise ScenarioError(f"{where} must be {param.allowed()}, got {value!r}")
+    value = kind(value)
+    if value != value or not (param.low <= value <= param.high):
+        raise ScenarioError(f"{where} must be {param.allowed()}, got {value!r}")
+    return value
+
+
+def _apply_section(values: dict[str, Any], section: str, table: Any, path: Path) -> None:
+    if section not in SECTIONS:
+        raise ScenarioError(
+            f"{path}: unknown section [{section}]; allowed: "
+            f"{', '.join((*SECTIONS, 'municipalities', 'switch'))}"
+        )
+    if not isinstance(table, dict):
+        raise ScenarioError(f"{path}: [{section}] must be a table")
+    for key, value in table.items():
+        param = by_name(key)
+        if param is None or param.section != section:
+            hint = f" (it belongs in [{param.section}])" if param else ""
+            raise ScenarioError(f"{path}: unknown key '{section}.{key}'{hint}")
+        values[key] = _coerce(param, value, path, key)
+
+
+def _check_meta(table: Any, path: Path) -> None:
+    if not isinstance(table, dict):
+        raise ScenarioError(f"{path}: [governance] must be a table")
+    for key, value in table.items():
+        if key not in ("name", "description"):
+            raise ScenarioError(
+                f"{path}: unknown key 'governance.{key}'; allowed: name, description")
+        if not isinstance(value, str):
+            raise ScenarioError(f"{path}: key 'governance.{key}' must be text, got {value!r}")
+
+
+def _parse_municipalities(table: Any, path: Path) -> list[MunicipalitySpec]:
+    if not isinstance(table, list):
+        raise ScenarioError(f"{path}: municipalities must be an array of tables [[municipalities]]")
+    out = []
+    for i, entry in enumerate(table):
+        if not isinstance(entry, dict):
+            raise ScenarioError(f"{path}: municipalities[{i}] must be a table")
+        kwargs = {}
+        for key, value in entry.items():
+            if key not in _MUNI_FIELDS:
+                raise ScenarioError(f"{path}: unknown key 'municipalities[{i}].{key}'; allowed: "
+                                    f"{', '.join(_MUNI_FIELDS)}")
+            kind, low, high = _MUNI_FIELDS[key]
+            where = f"{path}: key 'municipalities[{i}].{key}'"
+            ok = isinstance(value, kind) and not (kind is not bool and isinstance(value, bool))
+            if kind is float and isinstance(value, int) and not isinstance(value, bool):
+                value, ok = float(value), True
+            if not ok:
+                raise ScenarioError(f"{where} must be of type {kind.__name__}, got {value!r}")
+            if low is not None and not (low <= value <= high):
+                raise ScenarioError(f"{where} must be from {low:g} to {high:g}, got {value!r}")
+            kwargs[key] = value
+        if "name" not in kwargs or "population" not in kwargs:
+            raise ScenarioError(f"{path}: municipalities[{i}] needs 'name' and 'population'")
+        out.append(MunicipalitySpec(**kwargs))
+    names = [m.name for m in out]
+    if len(set(names)) != len(names):
+        raise ScenarioError(f"{path}: municipality names must be unique")
+    return out
+
+
+def _parse_switches(table: Any, path: Path) -> list[Switch]:
+    if not isinstance(table, list):
+        raise ScenarioError(f"{path}: switch must be an array of tables [[switch]]")
+    out = []
+    for i, entry in enumerate(table):
+        if not isinstance(entry, dict) or "year" not in entry:
+            raise ScenarioError(f"{path}: switch[{i}] needs a 'year'")
+        year = entry["year"]
+        if not isinstance(year, int) or isinstance(year, bool) or not (2000 <= year <= 2100):
+            raise ScenarioError(f"{path}: key 'switch[{i}].year' must be an integer from "
+                                f"2000 to 2100, got {year!r}")
+        vals = {}
+        for key, value in entry.items():
+            if key == "year":
+                continue
+            param = by_name(key)
+            if param is None or param.section not in ("design", "access"):
+                raise ScenarioError(f"{path}: key 'switch[{i}].{key}' is not a design or "
+                                    f"access parameter")
+            vals[key] = _coerce(param, value, path, f"switch[{i}].{key}")
+        out.append(Switch(year, vals))
+    return sorted(out, key=lambda s: s.year)
+
+
+def _check_consistency(scenario: Scenario, origin: str) -> None:
+    v = scenario.values
+    if v["share_large"] + v["share_medium"] > 1.0:
+        raise ScenarioError(f"{origin}: key 'market.share_large' + 'market.share_medium' must "
+                            f"not exceed 1, got {v['share_large'] + v['share_medium']:g}")

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Create .venv with Python 3.12+ and install wmo-abm (and, with "test", the test tools).
+# Usage: bash scripts/bootstrap.sh [test]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+find_python() {
+    local candidates=("${PYTHON:-}" python3.13 python3.12 python3)
+    for c in "${candidates[@]}"; do
+        [ -n "$c" ] || continue
+        if "$c" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then
+            echo "$c"; return 0
+        fi
+    done
+    for c in "$HOME"/.pyenv/versions/3.1[2-9]*/bin/python3 /usr/local/bin/python3.12 /usr/bin/python3.12; do
+        if [ -x "$c" ] && "$c" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then
+            echo "$c"; return 0
+        fi
+    done
+    return 1
+}
+
+if [ ! -x .venv/bin/python ]; then
+    py=$(find_python) || { echo "wmo-abm needs Python 3.12 or newer; set PYTHON=/path/to/python3.12" >&2; exit 2; }
+    "$py" -m venv .venv
+fi
+extra=""
+[ "${1:-}" = "test" ] && extra="[test]"
+.venv/bin/python -m pip install --quiet --upgrade pip >/dev/null
+.venv/bin/python -m pip install --quiet -e ".${extra}"
