@@ -1,0 +1,539 @@
+"""Mechanisms M1-M19 of EVIDENCE.md: each test shows the direction of one effect, all else fixed.
+
+Decision-level tests hold the whole model fixed and vary one input of one agent's decision;
+model-level tests run two models that differ in one lever with the same seed.
+"""
+
+from __future__ import annotations
+
+import statistics
+
+import pytest
+from conftest import region, small_model
+
+from agents_model.contracts import ProcurementRule
+from agents_model.products import (
+    DAY_ACTIVITIES,
+    HOUSEHOLD_HELP,
+    INDIVIDUAL_SUPPORT,
+    PROTECTED_LIVING,
+)
+
+IS = INDIVIDUAL_SUPPORT.index
+
+
+def support_provider(model, kind="large"):
+    """The busiest provider of a kind offering individual support, given room to spare."""
+    q = max((q for q in model.providers if IS in q.offers and q.kind == kind),
+            key=lambda q: (q.n_clients(IS), -q.unique_id))
+    q.capacity[IS] = q.n_clients(IS) + 1000.0
+    return q
+
+
+def complex_resident(model, level=2, complexity=0.95, product=INDIVIDUAL_SUPPORT):
+    r = model.new_resident(model.municipalities[0], 0, product)
+    r.level = level
+    r.complexity = complexity
+    r.indicated_hours = product.hours[level]
+    return r
+
+
+def acceptance_share(model, provider, buyer, n=400, **resident):
+    residents = [complex_resident(model, **resident) for _ in range(n)]
+    return sum(provider.accepts(r, buyer) for r in residents) / n
+
+
+def mean_kpi(model, name, months):
+    df = model.kpi_frame()
+    return float(df[name].iloc[-months:].mean())
+
+
+# --- M1 security buys a smooth transition, not renewal -------------------------------------------
+
+def test_incumbents_trusted_by_the_buyer_win_the_tender():
+    model = small_model()
+    a, b = [q for q in model.providers if IS in q.offers][:2]
+    b.sigma, b.innovation, b.cost_factor = a.sigma, a.innovation, a.cost_factor
+    b.capacity = list(a.capacity)
+    rule = ProcurementRule("selective", keep=1, price_weight=0.6)
+    chosen, _ = rule.select([a, b], {a.unique_id: 0.4, b.unique_id: 0.8})
+    assert chosen == [b]
+    chosen, _ = rule.select([a, b], {a.unique_id: 0.8, b.unique_id: 0.4})
+    assert chosen == [a]
+
+
+def test_long_contracts_keep_entrants_out():
+    def entrant_share(years):
+        model = small_model(seed=4, procurement="selective", partners=6, entry_rate=40.0,
+                            contract_years=years)
+        model.run_for(48)
+        contracted = model.contract_sets["region"].providers()
+        return sum(q.entry_month > 0 for q in contracted) / len(contracted)
+
+    assert entrant_share(1) > entrant_share(5)
+
+
+def test_lumpsum_gives_entrants_no_budget_and_few_clients():
+    model = small_model(funding="lumpsum", procurement="open_house", entry_rate=40.0)
+    model.run_for(24)
+    buyer = model.contract_sets["region"]
+    entrants = [q for q in buyer.providers() if q.entry_month > 0]
+    incumbents = [q for q in buyer.providers() if q.entry_month == 0]
+    newest = max(entrants, key=lambda q: q.unique_id)
+    if buyer.account(newest).allotted == 0.0:
+        assert newest.client_value(newest.offers[0], 1, buyer) == 0.0
+    budget = {q: buyer.account(q).allotted for q in buyer.providers()}
+    entrant_share = sum(budget[q] for q in entrants) / sum(budget.values())
+    assert entrant_share < 0.5 * len(entrants) / (len(entrants) + len(incumbents))
+
+
+# --- M2 information gap -> rules -> bureaucracy ----------------------------------------------------
+
+def test_lean_reporting_adds_more_rules_than_heavy_reporting():
+    def rules(reporting):
+        model = small_model(seed=2, reporting=reporting)
+        model.run_for(36)
+        return sum(m.rules for m in model.municipalities)
+
+    assert rules("lean") > rules("heavy")
+
+
+def test_rules_raise_provider_administration():
+    model = small_model()
+    q = support_provider(model)
+    q.deliver()
+    before = q.admin_month
+    for m in model.municipalities:
+        m.rules = 20
+    q.deliver()
+    assert q.admin_month > before
+
+
+# --- M3 control spiral -------------------------------------------------------------------------
+
+def test_added_rule_lowers_provider_trust_in_the_municipality():
+    model = small_model()
+    m = model.municipalities[0]
+    providers = sorted(m.contract_set(IS).providers(), key=lambda q: q.unique_id)
+    for q in providers:
+        model.net.set(m.unique_id, q.unique_id, "trust", 0.1)
+    before = [model.net.value(q.unique_id, m.unique_id, "trust") for q in providers]
+    while m.consider_rules(providers) <= 0:
+        pass
+    after = [model.net.value(q.unique_id, m.unique_id, "trust") for q in providers]
+    assert all(a < b for a, b in zip(after, before, strict=True))
+
+
+def test_distrust_raises_strategic_orientation():
+    model = small_model()
+    q1, q2 = [q for q in model.providers if q.kind == "large"][:2]
+    q2.sigma = q2.base_sigma = q1.sigma = q1.base_sigma = 0.4
+    q1.margin_rate = q2.margin_rate = 0.0
+    for _ in range(24):
+        q1.adapt_orientation(0.2)
+        q2.adapt_orientation(0.8)
+    assert q1.sigma > q2.sigma
+
+
+# --- M4 cream-skimming under a capped budget ------------------------------------------------------
+
+def test_provider_near_its_ceiling_refuses_more_complex_clients():
+    model = small_model(funding="per_client", budget_ceiling=1.0)
+    q = support_provider(model)
+    q.sigma, q.margin_rate, q.pool_bonus = 0.9, 0.0, 0.0
+    buyer = model.contract_sets["region"]
+    acc = buyer.account(q)
+    acc.allotted = 100_000.0
+    acc.paid = 0.0
+    far = acceptance_share(model, q, buyer)
+    acc.paid = 99_500.0
+    near = acceptance_share(model, q, buyer)
+    assert near < far
+
+
+def test_cooperative_refuses_fewer_complex_clients_than_a_large_strategic_provider():
+    model = small_model(cooperatives=1, tariff_factor=0.9)
+    buyer = model.contract_sets["region"]
+    coop = support_provider(model, "cooperative")
+    large = support_provider(model, "large")
+    for q in (coop, large):
+        q.margin_rate = 0.02
+    large.sigma = 0.6
+    assert acceptance_share(model, coop, buyer) > acceptance_share(model, large, buyer)
+
+
+# --- M5 lead-contractor overhead --------------------------------------------------------------
+
+def test_subcontracted_clients_cost_extra_administration():
+    model = small_model(procurement="consortium")
+    q = support_provider(model)
+    r = next(iter(q.clients[IS]))
+    q.deliver()
+    direct = q.admin_month
+    q.remove_client(r)
+    r.subcontracted = True
+    q.add_client(r)
+    q.deliver()
+    assert q.admin_month > direct
+
+
+def test_lead_contractor_keeps_a_share_of_subcontracted_fees():
+    model = small_model(procurement="consortium", consortium_members=10)
+    model.run_for(6)
+    buyer = model.contract_sets["region"]
+    lead = buyer.leads[IS]
+    assert lead is not None
+    subcontracted = sum(line[0] for q in buyer.members[IS] for key, line in q.book.items()
+                        if key[4])
+    assert subcontracted > 0
+    before = lead.revenue_total
+    model.design = model.design.__class__(**{**model.design.__dict__, "lead_overhead": 0.0})
+    no_overhead = small_model(procurement="consortium", consortium_members=10, lead_overhead=0.0)
+    no_overhead.run_for(6)
+    lead2 = no_overhead.contract_sets["region"].leads[IS]
+    assert before > lead2.revenue_total
+
+
+# --- M6 hours shaved to fit the tariff ----------------------------------------------------------
+
+def test_lower_tariff_reduces_delivered_hours_of_a_strategic_provider():
+    model = small_model(funding="per_client")
+    q = support_provider(model)
+    q.sigma, q.margin_rate, q.pool_bonus = 0.8, 0.0, 0.0
+    buyer = model.contract_sets["region"]
+    buyer.tariff = 1.0
+    q.decide_delivery(buyer, detection=0.1)
+    full = q.ratio[IS][2]
+    buyer.tariff = 0.7
+    q.decide_delivery(buyer, detection=0.1)
+    assert q.ratio[IS][2] < full
+
+
+def test_client_oriented_provider_shaves_less():
+    model = small_model(funding="per_client", tariff_factor=0.7)
+    q = support_provider(model)
+    buyer = model.contract_sets["region"]
+    q.margin_rate = 0.0
+    q.sigma = 0.9
+    q.decide_delivery(buyer, 0.1)
+    strategic = q.ratio[IS][1]
+    q.sigma = 0.1
+    q.decide_delivery(buyer, 0.1)
+    assert q.ratio[IS][1] > strategic
+
+
+# --- M7 upcoding ------------------------------------------------------------------------------
+
+def test_larger_tariff_gap_between_levels_raises_upcoding_requests():
+    def requests(gap):
+        model = small_model(funding="result_based", level_tariff_gap=gap)
+        q = support_provider(model)
+        q.sigma = 0.8
+        buyer = model.contract_sets["region"]
+        residents = [complex_resident(model, level=1, complexity=0.3) for _ in range(500)]
+        return sum(q.wants_upcode(r, buyer) for r in residents)
+
+    assert requests(2.0) > requests(1.0)
+
+
+def test_scrutiny_needs_experience_and_time():
+    model = small_model(upcoding_scrutiny=1.0)
+    worker = model.municipalities[0].workers[0]
+    worker.knowledge, worker.hours_left = 1.0, worker.full_hours
+    calm = sum(worker.scrutinises() for _ in range(500))
+    worker.knowledge, worker.hours_left = 0.2, 0.0
+    rushed = sum(worker.scrutinises() for _ in range(500))
+    assert calm > rushed
+
+
+# --- M8 cross-subsidy needs scale ----------------------------------------------------------------
+
+def test_provider_with_few_clients_cannot_cross_subsidise_heavy_clients():
+    model = small_model(funding="result_based", level_tariff_gap=0.4)
+    buyer = model.contract_sets["region"]
+    small, large = [q for q in model.providers if IS in q.offers][:2]
+    for q in (small, large):
+        q.sigma, q.margin_rate, q.cost_factor = 0.7, 0.05, 1.0
+    small.pool_bonus, large.pool_bonus = 0.0, 2000.0
+    small.clients[IS].clear()
+    for q in (small, large):
+        q.decide_delivery(buyer, detection=0.1)
+    assert small.ratio[IS][2] < large.ratio[IS][2]
+
+
+# --- M9 supply creates demand -----------------------------------------------------------------
+
+def test_more_providers_draw_in_more_applications():
+    def pull(n):
+        model = small_model(providers_support=n)
+        model.update_demand_pull()
+        return model.demand_pull[IS]
+
+    assert pull(150) > pull(15)
+
+
+def test_flat_copayment_raises_household_help_onset():
+    def new_household_help(year):
+        model = small_model(seed=9, flat_copayment_year=year, population_scale=0.3)
+        before = model.agents_by_type
+        n0 = sum(1 for r in before[type(complex_resident(model))] if r.product is HOUSEHOLD_HELP)
+        model.run_for(12)
+        return sum(1 for r in model.agents_by_type[type(complex_resident(model))]
+                   if r.product is HOUSEHOLD_HELP) - n0
+
+    assert new_household_help(2015) > new_household_help(0)
+
+
+# --- M10 many providers fragment the field -------------------------------------------------------
+
+def test_more_contracted_providers_raise_placement_attempts():
+    def attempts(n):
+        model = small_model(seed=6, providers_support=n, population_scale=0.2,
+                            relationship_preference=0.8)
+        model.run_for(24)
+        return mean_kpi(model, "placement_attempts", 12)
+
+    assert attempts(200) > attempts(10)
+
+
+def test_more_providers_lower_monitoring_per_provider():
+    model = small_model()
+    m = model.municipalities[0]
+    assert m.monitoring(100) < m.monitoring(5)
+    assert m.detection(100) < m.detection(5)
+
+
+# --- M11 few strategic partners enable shared development ----------------------------------------
+
+def test_trust_and_long_contracts_raise_innovation():
+    model = small_model()
+    a, b = [q for q in model.providers if q.kind == "large"][:2]
+    for q in (a, b):
+        q.innovation, q.margin_rate, q.sigma = 0.2, 0.02, 0.3
+    for _ in range(8):
+        a.innovate(trust_in_buyers=0.8, contract_years=8.0, peers=0.0)
+        b.innovate(trust_in_buyers=0.8, contract_years=1.0, peers=0.0)
+    assert a.innovation > b.innovation
+    c = [q for q in model.providers if q.kind == "large"][2]
+    c.innovation, c.margin_rate, c.sigma = 0.2, 0.02, 0.3
+    for _ in range(8):
+        c.innovate(trust_in_buyers=0.3, contract_years=8.0, peers=0.0)
+    assert a.innovation > c.innovation
+
+
+def test_fewer_partners_get_more_dialogue_each():
+    def trust_gain(n_providers):
+        model = small_model(dialogue_meetings=8, dialogue_content_share=0.9)
+        m = model.municipalities[0]
+        providers = sorted(m.contract_set(IS).providers(), key=lambda q: q.unique_id)
+        providers = (providers * 10)[:n_providers]
+        first = providers[0]
+        before = model.net.value(m.unique_id, first.unique_id, "trust")
+        m.hold_dialogue(providers)
+        return model.net.value(m.unique_id, first.unique_id, "trust") - before
+
+    assert trust_gain(3) > trust_gain(300)
+
+
+# --- M12 dialogue builds trust, slowly ------------------------------------------------------------
+
+@pytest.mark.parametrize("direction", ["municipality_to_provider", "provider_to_municipality"])
+def test_dialogue_about_content_builds_more_trust_than_dialogue_about_money(direction):
+    def trust_after(content):
+        model = small_model(dialogue_meetings=4, dialogue_content_share=content)
+        m = model.municipalities[0]
+        providers = sorted(m.contract_set(IS).providers(), key=lambda q: q.unique_id)[:5]
+        for _ in range(4):
+            m.hold_dialogue(providers)
+        q = providers[0]
+        if direction == "municipality_to_provider":
+            return model.net.value(m.unique_id, q.unique_id, "trust")
+        return model.net.value(q.unique_id, m.unique_id, "trust")
+
+    assert trust_after(0.9) > trust_after(0.1)
+
+
+def test_trust_erodes_faster_than_it_builds():
+    model = small_model()
+    net = model.net
+    assert net.erosion > net.build
+    from agents_model.network import nudge
+
+    assert 0.5 - nudge(0.5, -1.0, net.build, net.erosion) > nudge(0.5, 1.0, net.build,
+                                                                  net.erosion) - 0.5
+
+
+# --- M13 access is the valve ---------------------------------------------------------------------
+
+def test_overloaded_access_skips_reviews_and_residents_stay_longer_in_care():
+    def run(fte):
+        model = small_model(seed=8, access_fte_per_10k=fte, population_scale=0.2)
+        model.run_for(36)
+        df = model.kpi_frame()
+        skipped = sum(s.get("reviews_skipped", 0) for s in model.rolling)
+        return skipped, float(df["step_down_rate"].iloc[-12:].mean())
+
+    skipped_low, step_low = run(0.3)
+    skipped_high, step_high = run(4.0)
+    assert skipped_low > skipped_high
+    assert step_low < step_high
+
+
+def test_knowledge_of_general_provisions_routes_residents_there():
+    def routed(knowledge):
+        model = small_model(seed=3)
+        m = model.municipalities[0]
+        m.gp_places = 10_000.0
+        worker = m.workers[0]
+        out = 0
+        for _ in range(300):
+            worker.knowledge, worker.hours_left = knowledge, worker.full_hours
+            r = complex_resident(model, complexity=0.2)
+            r.need = 0.4
+            out += worker.assess(r) == "general_provision"
+        return out
+
+    assert routed(0.95) > routed(0.05)
+
+
+def test_turnover_destroys_relationships_and_knowledge():
+    model = small_model(worker_turnover=0.3)
+    model.run_for(12)
+    worker = max((w for m in model.municipalities for w in m.workers),
+                 key=lambda w: len(w.relations))
+    knowledge = worker.knowledge
+    worker.leave_job(model.p.newcomer_knowledge)
+    assert worker.relations == {}
+    assert worker.knowledge <= knowledge
+
+
+# --- M14 case management lets care step down -------------------------------------------------------
+
+def test_case_management_raises_step_down():
+    def step_downs(level):
+        model = small_model(seed=5, case_management=level, population_scale=0.2)
+        model.run_for(36)
+        return mean_kpi(model, "step_down_rate", 12)
+
+    assert step_downs(0.9) > step_downs(0.0)
+
+
+# --- M15 clear commission at small scale transforms ----------------------------------------------
+
+def test_capacity_plan_reduces_protected_living_places():
+    def protected(plan):
+        model = small_model(seed=4, capacity_plan=plan, population_scale=0.3)
+        model.run_for(48)
+        return model.kpis["clients_protected_living"]
+
+    assert protected(10.0) < protected(0.0)
+
+
+# --- M16 regional cohesion erodes -----------------------------------------------------------------
+
+def test_slow_joint_decisions_lower_cohesion():
+    def cohesion(weeks):
+        model = small_model(seed=1, scenario=region(30_000, 30_000, 30_000, 30_000),
+                            approval_weeks=weeks)
+        model.run_for(24)
+        return model.kpis["regional_cohesion"]
+
+    assert cohesion(20.0) < cohesion(1.0)
+
+
+def test_dominant_municipality_lowers_cohesion():
+    def cohesion(populations):
+        model = small_model(seed=1, scenario=region(*populations), approval_weeks=1.0)
+        model.run_for(24)
+        return model.kpis["regional_cohesion"]
+
+    assert cohesion((200_000, 20_000, 20_000)) < cohesion((80_000, 80_000, 80_000))
+
+
+def test_dissatisfied_municipality_leaves_the_joint_procurement():
+    model = small_model(seed=1, scenario=region(150_000, 20_000, 20_000), leave_threshold=0.95,
+                        leave_quarters=2)
+    model.run_for(12)
+    assert model.kpis["municipalities_in_region"] < 3
+    left = [m for m in model.municipalities if not m.in_region]
+    assert left and not any(m.central for m in left)
+    assert f"m{left[0].unique_id}" in model.contract_sets
+
+
+# --- M17 municipalities lack business-like instruments ----------------------------------------
+
+def test_sanctions_deter_hour_shaving():
+    def ratio(sanctions):
+        model = small_model(funding="per_client", tariff_factor=0.7, sanctions=sanctions)
+        q = support_provider(model)
+        q.sigma, q.margin_rate = 0.8, 0.0
+        q.decide_delivery(model.contract_sets["region"], detection=0.6)
+        return q.ratio[IS][2]
+
+    assert ratio(True) > ratio(False)
+
+
+# --- M18 demand outruns budget ---------------------------------------------------------------------
+
+def test_ageing_raises_the_onset_of_need():
+    def onsets(growth):
+        model = small_model(seed=2, elderly_growth=growth, population_scale=0.5)
+        for years in range(1, 6):
+            model.municipalities[0].age_population(years)
+        before = len(model.agents_by_type[type(complex_resident(model))])
+        for _ in range(12):
+            model.apply_onset()
+        return len(model.agents_by_type[type(complex_resident(model))]) - before
+
+    assert onsets(8.0) > onsets(0.0)
+
+
+def test_deficit_leads_to_tariff_cut_and_provider_distrust():
+    model = small_model()
+    m = model.municipalities[0]
+    buyer = model.contract_sets["region"]
+    q = next(iter(buyer.providers()))
+    trust = model.net.value(q.unique_id, m.unique_id, "trust")
+    tariff = buyer.tariff
+    model.set_tariffs({m.unique_id: 0.2})
+    assert buyer.tariff < tariff
+    assert model.net.value(q.unique_id, m.unique_id, "trust") < trust
+
+
+# --- M19 result-based funding: more paperwork --------------------------------------------------
+
+def test_separate_administrative_systems_raise_provider_administration():
+    def admin(shared):
+        model = small_model(seed=1, scenario=region(40_000, 40_000, 40_000),
+                            shared_admin_system=shared)
+        q = max(model.providers, key=lambda q: len({k[0] for k in q.book}))
+        q.deliver()
+        return q.admin_month
+
+    assert admin(False) > admin(True)
+
+
+def test_result_based_funding_costs_more_administration_than_lumpsum():
+    def share(funding):
+        model = small_model(seed=1, funding=funding)
+        model.run_for(6)
+        return mean_kpi(model, "admin_share", 3)
+
+    assert share("result_based") > share("lumpsum")
+
+
+def test_general_provision_share_depends_on_social_base():
+    def share(investment):
+        model = small_model(seed=2, social_base_investment=investment, population_scale=0.2)
+        model.run_for(24)
+        return mean_kpi(model, "general_provision_share", 12)
+
+    assert share(100.0) > share(0.0)
+
+
+def test_products_cover_the_four_segments():
+    assert {p.key for p in (HOUSEHOLD_HELP, INDIVIDUAL_SUPPORT, DAY_ACTIVITIES,
+                            PROTECTED_LIVING)} == {"household_help", "individual_support",
+                                                   "day_activities", "protected_living"}
+    assert statistics.mean(PROTECTED_LIVING.hours) * PROTECTED_LIVING.cost_per_hour > \
+        5 * statistics.mean(HOUSEHOLD_HELP.hours) * HOUSEHOLD_HELP.cost_per_hour
