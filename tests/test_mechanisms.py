@@ -48,7 +48,7 @@ def mean_kpi(model, name, months):
     return float(df[name].iloc[-months:].mean())
 
 
-# --- M1 security buys a smooth transition, not renewal -------------------------------------------
+# --- M1 security buys a smooth transition, not renewal ---
 
 def test_incumbents_trusted_by_the_buyer_win_the_tender():
     model = small_model()
@@ -87,7 +87,7 @@ def test_lumpsum_gives_entrants_no_budget_and_few_clients():
     assert entrant_share < 0.5 * len(entrants) / (len(entrants) + len(incumbents))
 
 
-# --- M2 information gap -> rules -> bureaucracy ----------------------------------------------------
+# --- M2 information gap -> rules -> bureaucracy ---
 
 def test_lean_reporting_adds_more_rules_than_heavy_reporting():
     def rules(reporting):
@@ -109,7 +109,7 @@ def test_rules_raise_provider_administration():
     assert q.admin_month > before
 
 
-# --- M3 control spiral -------------------------------------------------------------------------
+# --- M3 control spiral ---
 
 def test_added_rule_lowers_provider_trust_in_the_municipality():
     model = small_model()
@@ -135,7 +135,7 @@ def test_distrust_raises_strategic_orientation():
     assert q1.sigma > q2.sigma
 
 
-# --- M4 cream-skimming under a capped budget ------------------------------------------------------
+# --- M4 cream-skimming under a capped budget ---
 
 def test_provider_near_its_ceiling_refuses_more_complex_clients():
     model = small_model(funding="per_client", budget_ceiling=1.0)
@@ -162,7 +162,7 @@ def test_cooperative_refuses_fewer_complex_clients_than_a_large_strategic_provid
     assert acceptance_share(model, coop, buyer) > acceptance_share(model, large, buyer)
 
 
-# --- M5 lead-contractor overhead --------------------------------------------------------------
+# --- M5 lead-contractor overhead ---
 
 def test_subcontracted_clients_cost_extra_administration():
     model = small_model(procurement="consortium")
@@ -194,7 +194,7 @@ def test_lead_contractor_keeps_a_share_of_subcontracted_fees():
     assert before > lead2.revenue_total
 
 
-# --- M6 hours shaved to fit the tariff ----------------------------------------------------------
+# --- M6 hours shaved to fit the tariff ---
 
 def test_lower_tariff_reduces_delivered_hours_of_a_strategic_provider():
     model = small_model(funding="per_client")
@@ -222,7 +222,7 @@ def test_client_oriented_provider_shaves_less():
     assert q.ratio[IS][1] > strategic
 
 
-# --- M7 upcoding ------------------------------------------------------------------------------
+# --- M7 upcoding ---
 
 def test_larger_tariff_gap_between_levels_raises_upcoding_requests():
     def requests(gap):
@@ -246,7 +246,7 @@ def test_scrutiny_needs_experience_and_time():
     assert calm > rushed
 
 
-# --- M8 cross-subsidy needs scale ----------------------------------------------------------------
+# --- M8 cross-subsidy needs scale ---
 
 def test_provider_with_few_clients_cannot_cross_subsidise_heavy_clients():
     model = small_model(funding="result_based", level_tariff_gap=0.4)
@@ -261,7 +261,7 @@ def test_provider_with_few_clients_cannot_cross_subsidise_heavy_clients():
     assert small.ratio[IS][2] < large.ratio[IS][2]
 
 
-# --- M9 supply creates demand -----------------------------------------------------------------
+# --- M9 supply creates demand ---
 
 def test_more_providers_draw_in_more_applications():
     def pull(n):
@@ -284,7 +284,7 @@ def test_flat_copayment_raises_household_help_onset():
     assert new_household_help(2015) > new_household_help(0)
 
 
-# --- M10 many providers fragment the field -------------------------------------------------------
+# --- M10 many providers fragment the field ---
 
 def test_more_contracted_providers_raise_placement_attempts():
     def attempts(n):
@@ -303,7 +303,7 @@ def test_more_providers_lower_monitoring_per_provider():
     assert m.detection(100) < m.detection(5)
 
 
-# --- M11 few strategic partners enable shared development ----------------------------------------
+# --- M11 few strategic partners enable shared development ---
 
 def test_trust_and_long_contracts_raise_innovation():
     model = small_model()
@@ -335,7 +335,7 @@ def test_fewer_partners_get_more_dialogue_each():
     assert trust_gain(3) > trust_gain(300)
 
 
-# --- M12 dialogue builds trust, slowly ------------------------------------------------------------
+# --- M12 dialogue builds trust, slowly ---
 
 @pytest.mark.parametrize("direction", ["municipality_to_provider", "provider_to_municipality"])
 def test_dialogue_about_content_builds_more_trust_than_dialogue_about_money(direction):
@@ -363,7 +363,7 @@ def test_trust_erodes_faster_than_it_builds():
                                                                   net.erosion) - 0.5
 
 
-# --- M13 access is the valve ---------------------------------------------------------------------
+# --- M13 access is the valve ---
 
 def test_overloaded_access_skips_reviews_and_residents_stay_longer_in_care():
     def run(fte):
@@ -407,7 +407,7 @@ def test_turnover_destroys_relationships_and_knowledge():
     assert worker.knowledge <= knowledge
 
 
-# --- M14 case management lets care step down -------------------------------------------------------
+# --- M14 case management lets care step down ---
 
 def test_case_management_raises_step_down():
     def step_downs(level):
@@ -418,7 +418,7 @@ def test_case_management_raises_step_down():
     assert step_downs(0.9) > step_downs(0.0)
 
 
-# --- M15 clear commission at small scale transforms ----------------------------------------------
+# --- M15 clear commission at small scale transforms ---
 
 def test_capacity_plan_reduces_protected_living_places():
     def protected(plan):
@@ -429,7 +429,7 @@ def test_capacity_plan_reduces_protected_living_places():
     assert protected(10.0) < protected(0.0)
 
 
-# --- M16 regional cohesion erodes -----------------------------------------------------------------
+# --- M16 regional cohesion erodes ---
 
 def test_slow_joint_decisions_lower_cohesion():
     def cohesion(weeks):
@@ -460,7 +460,7 @@ def test_dissatisfied_municipality_leaves_the_joint_procurement():
     assert f"m{left[0].unique_id}" in model.contract_sets
 
 
-# --- M17 municipalities lack business-like instruments ----------------------------------------
+# --- M17 municipalities lack business-like instruments ---
 
 def test_sanctions_deter_hour_shaving():
     def ratio(sanctions):
@@ -473,7 +473,7 @@ def test_sanctions_deter_hour_shaving():
     assert ratio(True) > ratio(False)
 
 
-# --- M18 demand outruns budget ---------------------------------------------------------------------
+# --- M18 demand outruns budget ---
 
 def test_ageing_raises_the_onset_of_need():
     def onsets(growth):
@@ -500,7 +500,7 @@ def test_deficit_leads_to_tariff_cut_and_provider_distrust():
     assert model.net.value(q.unique_id, m.unique_id, "trust") < trust
 
 
-# --- M19 result-based funding: more paperwork --------------------------------------------------
+# --- M19 result-based funding: more paperwork ---
 
 def test_separate_administrative_systems_raise_provider_administration():
     def admin(shared):
