@@ -389,6 +389,11 @@ class WmoModel(mesa.Model):
         rest = [q for q in pool if q.unique_id not in tried]
         return self.random.choice(rest) if rest else None
 
+    def free_places(self, product: int) -> float:
+        """Free places for a product over all contracted providers of the region."""
+        return sum(max(0.0, q.free_places(product))
+                   for q in self.contract_sets["region"].members[product])
+
     def record_refusal(self, provider: Provider, resident: Resident) -> None:
         """A refusal with room left: access reports it, municipal trust suffers (M4)."""
         self.month_stats["refusals"] += 1
@@ -481,21 +486,40 @@ class WmoModel(mesa.Model):
         return paid
 
     def pay_fixed_budgets(self) -> None:
-        """Monthly instalments of lumpsum budgets and capitation shares (M4, M11)."""
+        """Monthly instalments of lumpsum budgets and capitation shares (M4, M11).
+
+        A lumpsum instalment is shared among the municipalities by their residents' share of
+        the provider's caseload (protected living: the central municipality); a capitation by
+        their share of the pot's budget.
+        """
         if not (self.rule.fixed_budget or self.rule.capitation):
             return
         for key, buyer in self.contract_sets.items():
-            members = self.buyer_municipalities(key)
-            if key == "region":
-                members = self.municipalities if not members else members
-            population = sum(m.inhabitants() for m in members) or 1.0
+            members = self.buyer_municipalities(key) or [self.central]
             for provider in sorted(buyer.providers(), key=lambda q: q.unique_id):
                 acc = buyer.account(provider)
                 if acc.allotted <= 0.0 or not provider.active:
                     continue
-                for m in members:
-                    self.transfer(m, provider, acc.allotted / 12.0 * m.inhabitants() / population,
-                                  buyer)
+                for m, share in self.payer_shares(provider, buyer, members):
+                    self.transfer(m, provider, acc.allotted / 12.0 * share, buyer)
+
+    def payer_shares(self, provider: Provider, buyer: ContractSet,
+                     members: list[Municipality]) -> list[tuple[Municipality, float]]:
+        """Who pays which share of a provider's fixed payment from a buyer."""
+        if self.rule.fixed_budget:
+            weights: dict[int, float] = {}
+            for (muni_id, product, level, pgb, _), line in provider.book.items():
+                m = self.muni_by_id[muni_id]
+                if pgb or m.contract_set(product).key != buyer.key:
+                    continue
+                payer = self.central if product == PROTECTED_LIVING.index else m
+                weights[payer.unique_id] = weights.get(payer.unique_id, 0.0) + \
+                    line[0] * self.reference_value(product, level)
+            total = sum(weights.values())
+            if total > 0.0:
+                return [(self.muni_by_id[i], w / total) for i, w in sorted(weights.items())]
+        budget = sum(m.budget for m in members) or 1.0
+        return [(m, m.budget / budget) for m in members]
 
     def contracted_ids(self) -> set[int]:
         """Ids of every provider holding a contract with any buyer."""
@@ -596,8 +620,8 @@ class WmoModel(mesa.Model):
                 if a is b:
                     continue
                 pressure = max(0.0, a.deficit, b.deficit)
-                event = -p.cohesion_pressure_weight * 0.5 * min(1.0, 2.0 * pressure) \
-                    - p.cohesion_delay_weight * 0.25 * max(0.0, delay - 1.0)
+                event = -p.cohesion_pressure_weight * 0.3 * min(1.0, 2.0 * pressure) \
+                    - p.cohesion_delay_weight * 0.15 * min(2.0, max(0.0, delay - 1.0))
                 if b is largest:
                     event -= p.cohesion_dominance_weight * 0.5 * dominance
                 event = max(-1.0, event)
@@ -818,22 +842,21 @@ class WmoModel(mesa.Model):
         bw = self.design.lumpsum_bandwidth
         for key, buyer in self.contract_sets.items():
             members = self.buyer_municipalities(key) or [self.central]
-            population = sum(m.inhabitants() for m in members) or 1.0
             for provider in sorted(buyer.providers(), key=lambda q: q.unique_id):
                 acc = buyer.account(provider)
                 if self.rule.fixed_budget and acc.allotted > 0.0:
                     target = min(max(acc.production, acc.allotted * (1 - bw)),
                                  acc.allotted * (1 + bw))
                     adjust = target - acc.allotted
-                    for m in members:
-                        self.transfer(m, provider, adjust * m.inhabitants() / population, buyer)
+                    for m, share in self.payer_shares(provider, buyer, members):
+                        self.transfer(m, provider, adjust * share, buyer)
                     provider.revenue_month = 0.0
                     if acc.production > acc.allotted * (1 + bw):
                         for m in members:
                             self.net.event(provider.unique_id, m.unique_id, "trust", -0.4)
                     acc.allotted = target
                 elif not self.rule.capitation and acc.paid > 0.0:
-                    acc.allotted = acc.paid
+                    acc.allotted = max(acc.paid, acc.production * buyer.tariff)
                 acc.paid = acc.production = 0.0
 
     def set_tariffs(self, deficits: dict[int, float]) -> None:

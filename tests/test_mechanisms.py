@@ -6,6 +6,7 @@ model-level tests run two models that differ in one lever with the same seed.
 
 from __future__ import annotations
 
+import math
 import statistics
 
 import pytest
@@ -289,7 +290,10 @@ def test_flat_copayment_raises_household_help_onset():
 def test_more_contracted_providers_raise_placement_attempts():
     def attempts(n):
         model = small_model(seed=6, providers_support=n, population_scale=0.2,
-                            relationship_preference=0.8)
+                            entry_rate=0.0)
+        for q in model.providers:
+            for i in q.offers:
+                q.capacity[i] = float(math.ceil(1.1 * q.n_clients(i)))
         model.run_for(24)
         return mean_kpi(model, "placement_attempts", 12)
 

@@ -102,12 +102,18 @@ class AccessWorker(mesa.Agent):
                       tried: set[int]) -> Provider | None:
         """Choose whom to ask next (M10, T1).
 
-        With a chance set by ``relationship_preference`` the worker first asks a known
-        provider she believes has room (overview); otherwise she picks from the field weighted
-        by size, blind to who is full. The more providers, the fewer she knows.
+        First the resident's own preference may pick any provider on offer (client choice).
+        Otherwise, with a chance set by ``relationship_preference``, the worker asks a known
+        provider she believes has room (overview); else she picks from the field weighted by
+        size, blind to who is full. The more providers, the fewer she knows and the more
+        often a chosen one turns out full or unwilling.
         """
         model = self.model
         product = resident.product.index
+        if model.random.random() < model.p.client_choice:
+            choice = model.random.choice(pool)
+            if choice.unique_id not in tried:
+                return choice
         if self.relations and model.random.random() < model.p.relationship_preference:
             known = [q for q in pool if q.unique_id in self.relations
                      and q.unique_id not in tried and q.free_places(product) >= 1.0]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from agents_model.products import PRODUCTS, PROTECTED_LIVING
+from agents_model.products import INDIVIDUAL_SUPPORT, PRODUCTS, PROTECTED_LIVING
 
 if TYPE_CHECKING:
     from agents_model.agents.access_worker import AccessWorker
@@ -162,8 +162,17 @@ class Municipality(mesa.Agent):
         self.drop_long_waits(queue, "waiting_assessment")
 
     def indicate(self, resident: Resident) -> None:
-        """Write the indication; a share of residents takes a personal budget (PGB)."""
+        """Write the indication; a share of residents takes a personal budget (PGB).
+
+        When protected-living places are full, a resident who can live at home with support
+        is indicated intensive individual support instead (the ambulatory alternative, M15).
+        """
         model = self.model
+        if resident.product is PROTECTED_LIVING and resident.need < 0.85 \
+                and model.free_places(PROTECTED_LIVING.index) < 1.0:
+            resident.product = INDIVIDUAL_SUPPORT
+            resident.level = 2
+            model.month_stats["ambulatory_alternative"] += 1
         resident.indicated_hours = resident.product.hours[resident.level]
         resident.pgb = model.random.random() < model.design.pgb_share
         resident.placement_attempts = 0

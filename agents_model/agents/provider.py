@@ -208,7 +208,8 @@ class Provider(mesa.Agent):
             return False
         if self.model.rule.must_accept and not resident.pgb:
             return True
-        cost = self.client_cost(product, level, resident.complexity, self.ratio[product][level])
+        cost = self.client_cost(product, level, resident.complexity, self.ratio[product][level]) \
+            + self.admin_per_client()
         value = self.client_value(product, level, buyer)
         rel = (value - cost) / max(cost, 1.0)
         pool = self.pooling()
@@ -239,11 +240,16 @@ class Provider(mesa.Agent):
             n = len(self.clients[product])
             for level in LEVELS:
                 complexity = 0.3 if n == 0 else self._mean_complexity(product, level)
-                cost = self.client_cost(product, level, complexity)
+                cost = self.client_cost(product, level, complexity) + self.admin_per_client()
                 value = self.client_value(product, level, buyer)
                 gap = max(0.0, 1.0 - value / cost) if cost > 0 else 0.0
                 need = (1.0 - pool) * gap + pool * min(gap, shortfall)
                 self.ratio[product][level] = max(MIN_RATIO, 1.0 - push * need)
+
+    def admin_per_client(self) -> float:
+        """Administration cost per client last month (rules and reporting weigh on it, M2)."""
+        n = self.n_clients()
+        return self.admin_month / n if n else 0.0
 
     def _mean_complexity(self, product: int, level: int) -> float:
         n = c = 0.0
@@ -373,13 +379,21 @@ class Provider(mesa.Agent):
         self.innovation = min(1.0, max(0.0, self.innovation + change))
 
     def adjust_capacity(self) -> None:
-        """Grow places where nearly full with a margin, shrink long-idle places (quarterly)."""
+        """Quarterly capacity decision: grow, shrink, or stop intake (M6, M18).
+
+        A provider that is nearly full and earns its costs adds places; one with long-idle
+        places sheds some; one losing money stops intake (cliëntenstop) by closing its free
+        places rather than running down its reserve.
+        """
+        losing = self.margin_rate < -0.04
         for product in self.offers:
             cap = self.capacity[product]
             used = len(self.clients[product])
             if cap <= 0.0:
                 continue
-            if used >= 0.9 * cap and self.margin_rate >= -0.02:
+            if losing:
+                self.capacity[product] = max(1.0, min(cap, float(used)))
+            elif used >= 0.9 * cap and self.margin_rate >= -0.02:
                 self.capacity[product] = cap + max(1.0, 0.08 * cap)
             elif used < 0.5 * cap and cap > 3.0:
                 self.capacity[product] = max(3.0, cap * 0.95)
