@@ -67,9 +67,8 @@ WINDOW_KPIS = frozenset({
 })
 
 #: Money KPIs shown as yearly totals; the value is the row offset of a year's first month
-#: (``spend`` of month k is in row k; the ``budget`` in force during month k is in row k - 1,
-#: because the yearly budget update is collected at the end of month 12).
-MONEY_KPIS: dict[str, int] = {"spend": 1, "budget": 0}
+#: (``spend`` and ``budget`` of month k are in row k).
+MONEY_KPIS: dict[str, int] = {"spend": 1, "budget": 1}
 
 
 # --- error handling -------------------------------------------------------------------------

@@ -12,6 +12,10 @@ Transformation index (in [0, 1]): the mean of four components, each in [0, 1]:
 * ``transformation_step_down``: yearly step-downs and care endings per client in care,
   divided by 0.5 and capped at 1 (M14, M15);
 * ``transformation_light_care``: 1 - share of in-care indications at the intensive level.
+
+Money KPIs are per month: ``spend`` is what municipalities paid providers in the month (lumpsum
+settlements land in December), ``budget`` is one twelfth of the year's Wmo budget in force that
+month.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from agents_model.products import PRODUCTS, STATES
 if TYPE_CHECKING:
     from agents_model.model import WmoModel
 
-__all__ = ["KPI_NAMES", "KPI_UNITS", "PROVIDER_COLUMNS", "kpi", "snapshot"]
+__all__ = ["KPI_NAMES", "KPI_UNITS", "PROVIDER_COLUMNS", "RATE_KPIS", "kpi", "snapshot"]
 
 KPI_UNITS: dict[str, str] = {
     "year": "year",
@@ -69,6 +73,12 @@ KPI_UNITS: dict[str, str] = {
     **{f"state_{s}": "residents" for s in STATES},
 }
 KPI_NAMES: tuple[str, ...] = tuple(KPI_UNITS)
+RATE_KPIS: frozenset[str] = frozenset({
+    "placement_attempts", "refusal_rate_complex", "upcoding_rate", "general_provision_share",
+    "step_down_rate", "protected_living_spend_share", "transformation_general_provision",
+    "transformation_step_down", "transformation_index",
+})
+"""Rates over the last twelve months (fewer at the start; 0 in the start row, month 0)."""
 
 PROVIDER_COLUMNS: tuple[str, ...] = ("year", "provider", "kind", "clients", "revenue", "margin",
                                      "sigma", "innovation", "contracted", "products")
@@ -152,7 +162,7 @@ def snapshot(model: WmoModel) -> dict[str, float]:
     munis = {m.unique_id for m in model.municipalities}
     provs = {q.unique_id for q in model.providers}
     spend = float(s.get("spend", 0.0))
-    budget = sum(m.budget for m in model.municipalities) / 12.0
+    budget = model.budget_month
     cost = sum(q.cost_month for q in model.providers)
     admin = sum(q.admin_month for q in model.providers)
     clients_weight = sum(q.n_clients() for q in model.providers)

@@ -124,6 +124,7 @@ class WmoModel(mesa.Model):
         self.finish_setup()
         self.serving: dict[int, set[Provider]] = {}
         self.kpis: dict[str, float] = {}
+        self.budget_month = sum(m.budget for m in self.municipalities) / 12.0
         self.datacollector = mesa.DataCollector(
             model_reporters={name: partial(metrics.kpi, name=name) for name in metrics.KPI_NAMES},
             tables={"providers": list(metrics.PROVIDER_COLUMNS)},
@@ -288,7 +289,7 @@ class WmoModel(mesa.Model):
         provider.add_client(resident)
         resident.review_month = int(self.rng.integers(1, self.p.review_interval + 1))
         resident.schedule(resident.review_month, "review")
-        resident.schedule(int(self.rng.integers(1, 4)), "check")
+        resident.schedule_check()
 
     # --- residents ------------------------------------------------------------------------------
 
@@ -976,6 +977,7 @@ class WmoModel(mesa.Model):
     def begin_month(self) -> None:
         """Reset monthly counters, refresh lookups and access hours; apply worker turnover."""
         self.month_stats = Counter()
+        self.budget_month = sum(m.budget for m in self.municipalities) / 12.0
         self.muni_by_id = {m.unique_id: m for m in self.municipalities}
         self.provider_by_id = {q.unique_id: q for q in self.providers}
         p = self.p

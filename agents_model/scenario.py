@@ -22,6 +22,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "Switch",
+    "list_scenarios",
     "load_scenario",
     "parse_overrides",
     "resolve",
@@ -163,6 +164,11 @@ def resolve(name: str | Path, kind: str) -> Path:
             return candidate
     known = sorted(p.stem for p in (SCENARIO_ROOT / kind).glob("*.toml"))
     raise ScenarioError(f"{name}: no such {kind} file; known names: {', '.join(known) or 'none'}")
+
+
+def list_scenarios(kind: str) -> list[str]:
+    """Bare names of the scenario files of a kind (``regions`` or ``governance``)."""
+    return sorted(p.stem for p in (SCENARIO_ROOT / kind).glob("*.toml"))
 
 
 def load_scenario(path: str | Path, design: str | Path | None = None,

@@ -219,7 +219,7 @@ class Municipality(mesa.Agent):
         provider.add_client(resident)
         resident.review_month = model.month + model.p.review_interval
         resident.schedule(model.p.review_interval, "review")
-        resident.schedule(3, "check")
+        resident.schedule_check()
 
     def drop_long_waits(self, queue, state: str) -> None:
         """Residents who waited longer than the dropout limit give up (M13)."""
@@ -283,6 +283,7 @@ class Municipality(mesa.Agent):
             provider.add_client(resident)
         resident.review_month = model.month + model.p.review_interval
         resident.schedule(model.p.review_interval, "review")
+        resident.schedule_check()
 
     # --- trust, rules and dialogue ---------------------------------------------------------------
 

@@ -9,11 +9,12 @@ provision, a relapse, moving away or dying) are put on the model's agenda.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import mesa
 
-from agents_model.products import PRODUCTS, Product
+from agents_model.products import LEVEL_THRESHOLDS, PRODUCTS, Product, level_for_need
 
 if TYPE_CHECKING:
     from agents_model.agents.municipality import Municipality
@@ -185,13 +186,26 @@ class Resident(mesa.Agent):
             self.set_state("unmet")
 
     def check_in_care(self) -> None:
-        """Quarterly check in care: a clearly worse need brings the review forward (step up)."""
-        from agents_model.products import level_for_need
-
+        """A need grown past the indicated level brings the review forward (step up)."""
         if level_for_need(self.need) > self.level and self.review_month > self.model.month:
             self.review_month = self.model.month
             self.municipality.review_queue.append(self)
-        self.schedule(CHECK_MONTHS, "check")
+            return
+        self.schedule_check()
+
+    def schedule_check(self) -> None:
+        """Schedule the next check for when need would outgrow the level (none if improving).
+
+        The crossing month follows from the current drift in closed form, so residents whose
+        need is stable or improving cost nothing until their review.
+        """
+        drift = self.need_drift()
+        if drift <= 0.0 or self.level >= 2:
+            return
+        gap = LEVEL_THRESHOLDS[self.level] - self.need
+        months = max(CHECK_MONTHS, math.ceil(gap / drift)) if gap > 0 else CHECK_MONTHS
+        if self.model.month + months < self.review_month:
+            self.schedule(months, "check")
 
     def leave_general_provision(self) -> None:
         """End of a general provision: recovered enough, or back to the access point."""
