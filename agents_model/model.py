@@ -256,12 +256,21 @@ class WmoModel(mesa.Model):
         for m in self.municipalities:
             for product in PRODUCTS:
                 for band in range(3):
-                    rate = self.onset_rate(product, band) * p.initial_stock_years
+                    rate = self.onset_rate(product, band) / 12.0 * self.stock_months(band) \
+                        * p.initial_stock_factor
                     n = int(self.rng.poisson(rate * m.population[band + 1] / 1000.0
                                              * p.population_scale))
                     for _ in range(n):
                         resident = self.new_resident(m, band, product)
                         self.start_initial_care(resident)
+
+    def stock_months(self, band: int) -> float:
+        """Expected months in care of a new client of an age band (steady-state caseload)."""
+        p = self.p
+        suffix = ("18_64", "65_74", "75")[band]
+        stay = 1.0 / max(getattr(p, f"exit_{suffix}"), 1e-3)
+        chronic = getattr(p, f"chronic_share_{suffix}")
+        return chronic * stay + (1.0 - chronic) * min(stay, p.non_chronic_months)
 
     def finish_setup(self) -> None:
         """Fit places to the inherited caseload and allot the first budgets."""
@@ -501,26 +510,33 @@ class WmoModel(mesa.Model):
                 acc = buyer.account(provider)
                 if acc.allotted <= 0.0 or not provider.active:
                     continue
-                for m, share in self.payer_shares(provider, buyer, members):
-                    self.transfer(m, provider, acc.allotted / 12.0 * share, buyer)
+                for m, product, share in self.payer_shares(provider, buyer, members):
+                    self.transfer(m, provider, acc.allotted / 12.0 * share, buyer, product)
 
-    def payer_shares(self, provider: Provider, buyer: ContractSet,
-                     members: list[Municipality]) -> list[tuple[Municipality, float]]:
-        """Who pays which share of a provider's fixed payment from a buyer."""
+    def payer_shares(self, provider: Provider, buyer: ContractSet, members: list[Municipality]
+                     ) -> list[tuple[Municipality, int, float]]:
+        """Who pays which share of a provider's fixed payment, and for which product.
+
+        A lumpsum is shared by the caseload's value per municipality and product (protected
+        living: the central municipality); a capitation, or a lumpsum without clients, by the
+        members' budgets.
+        """
         if self.rule.fixed_budget:
-            weights: dict[int, float] = {}
+            weights: dict[tuple[int, int], float] = {}
             for (muni_id, product, level, pgb, _), line in provider.book.items():
                 m = self.muni_by_id[muni_id]
                 if pgb or m.contract_set(product).key != buyer.key:
                     continue
                 payer = self.central if product == PROTECTED_LIVING.index else m
-                weights[payer.unique_id] = weights.get(payer.unique_id, 0.0) + \
+                key = (payer.unique_id, product)
+                weights[key] = weights.get(key, 0.0) + \
                     line[0] * self.reference_value(product, level)
             total = sum(weights.values())
             if total > 0.0:
-                return [(self.muni_by_id[i], w / total) for i, w in sorted(weights.items())]
+                return [(self.muni_by_id[i], product, w / total)
+                        for (i, product), w in sorted(weights.items())]
         budget = sum(m.budget for m in members) or 1.0
-        return [(m, m.budget / budget) for m in members]
+        return [(m, -1, m.budget / budget) for m in members]
 
     def contracted_ids(self) -> set[int]:
         """Ids of every provider holding a contract with any buyer."""
@@ -849,8 +865,8 @@ class WmoModel(mesa.Model):
                     target = min(max(acc.production, acc.allotted * (1 - bw)),
                                  acc.allotted * (1 + bw))
                     adjust = target - acc.allotted
-                    for m, share in self.payer_shares(provider, buyer, members):
-                        self.transfer(m, provider, adjust * share, buyer)
+                    for m, product, share in self.payer_shares(provider, buyer, members):
+                        self.transfer(m, provider, adjust * share, buyer, product)
                     provider.revenue_month = 0.0
                     if acc.production > acc.allotted * (1 + bw):
                         for m in members:

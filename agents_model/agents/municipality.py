@@ -180,21 +180,40 @@ class Municipality(mesa.Agent):
         self.placement_list.append(resident)
 
     def place_waiting(self) -> None:
-        """Search providers for indicated residents, oldest first (M4, M10)."""
+        """Search providers for indicated residents, oldest first (M4, M10).
+
+        The team knows from the waiting-list overview when no contracted provider has a free
+        place for a product; it then spends no time peddling and the resident keeps waiting.
+        """
         model = self.model
         still: list[Resident] = []
+        free: dict[tuple[str, int], float] = {}
         for resident in self.placement_list:
             if resident.state != "waiting_placement":
+                continue
+            if resident.retry_month > model.month:
+                still.append(resident)
+                continue
+            product = resident.product.index
+            buyer = self.contract_set(product)
+            key = (buyer.key if not resident.pgb else "pgb", product)
+            if key not in free:
+                pool = model.providers_offering[product] if resident.pgb else \
+                    buyer.members[product]
+                free[key] = sum(max(0.0, q.free_places(product)) for q in pool)
+            if free[key] < 1.0:
+                still.append(resident)
                 continue
             worker = self.next_worker(model.p.attempt_hours)
             if worker is None:
                 still.append(resident)
                 continue
-            buyer = self.contract_set(resident.product.index)
             provider = worker.place(resident, buyer)
             if provider is None:
+                resident.retry_month = model.month + model.p.retry_months
                 still.append(resident)
                 continue
+            free[key] -= 1.0
             self.start_care(resident, provider, worker, buyer)
         self.placement_list = still
         self.drop_long_waits(self.placement_list, "waiting_placement")

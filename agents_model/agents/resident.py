@@ -77,6 +77,7 @@ class Resident(mesa.Agent):
         self.last_update = model.month
         self.review_month = 0
         self.placement_attempts = 0
+        self.retry_month = 0
         self.version = 0
         model.state_counts["unmet"] += 1
         model.unmet[self] = None
