@@ -5,12 +5,12 @@ from __future__ import annotations
 import pickle
 
 import networkx as nx
+from conftest import small_model
 
 from agents_model import WmoModel, load_scenario
 from agents_model.metrics import KPI_NAMES
 from agents_model.products import HOUSEHOLD_HELP, INDIVIDUAL_SUPPORT
 from agents_model.scenario import Switch
-from conftest import small_model
 
 DESIGN_KPIS = (
     "clients_in_care", "waiting_list", "mean_wait_months", "placement_attempts",
