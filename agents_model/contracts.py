@@ -11,6 +11,7 @@ from these objects and decide (DESIGN section 2, rule 1).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from agents_model.products import PRODUCTS, Product
@@ -144,6 +145,7 @@ class PaymentRule:
         return self.hour_rate(product, tariff) * hours + fee
 
 
+@lru_cache(maxsize=4096)
 def reference_fee(product: Product, level: int, gap: float) -> float:
     """Full-cost monthly fee at ``level``, with the spread between levels scaled by ``gap``."""
     mean_hours = sum(product.hours) / 3.0

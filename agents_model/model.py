@@ -585,7 +585,9 @@ class WmoModel(mesa.Model):
         """Providers set their delivery policy for the month (M6, M8, M17)."""
         self._pick_cache.clear()
         for provider in self.shuffled(self.providers):
+            provider.value_cache.clear()
             buyer = self.main_buyer(provider)
+            provider.buyer_key = buyer.key
             provider.decide_delivery(buyer, self.detection_for(provider, buyer))
 
     # --- quarterly ------------------------------------------------------------------------------
@@ -598,7 +600,8 @@ class WmoModel(mesa.Model):
             m.hold_dialogue(contracted)
             m.consider_rules(contracted)
         for provider in self.shuffled(self.providers):
-            buyer = self.main_buyer(provider)
+            buyer = self.contract_sets.get(getattr(provider, "buyer_key", "region")) or \
+                self.contract_sets["region"]
             years_left = max(0.0, (buyer.end_month - self.month) / 12.0)
             provider.innovate(self.trust_of_provider(provider), max(years_left, 0.5),
                               self.peer_innovation(provider))

@@ -77,6 +77,8 @@ class Provider(mesa.Agent):
         self.active = True
         self.mean_ratio = 1.0
         self.upcoded_clients = 0
+        self.total_clients = 0
+        self.value_cache: dict[tuple, float] = {}
         self.old_clients = 0
         self.care_cost_month = 0.0
 
@@ -86,7 +88,7 @@ class Provider(mesa.Agent):
         """Clients in care (of one product or all)."""
         if product is not None:
             return len(self.clients[product])
-        return sum(len(c) for c in self.clients)
+        return self.total_clients
 
     def total_capacity(self) -> float:
         """Client places over all products."""
@@ -99,6 +101,7 @@ class Provider(mesa.Agent):
     def add_client(self, resident: Resident) -> None:
         """Take a resident into care and book the caseload line that payments read."""
         self.clients[resident.product.index][resident] = None
+        self.total_clients += 1
         key = (resident.municipality.unique_id, resident.product.index, resident.level,
                resident.pgb, resident.subcontracted)
         line = self.book.get(key)
@@ -113,7 +116,8 @@ class Provider(mesa.Agent):
 
     def remove_client(self, resident: Resident) -> None:
         """Release a resident from care and unbook its caseload line."""
-        self.clients[resident.product.index].pop(resident, None)
+        if self.clients[resident.product.index].pop(resident, 0) is None:
+            self.total_clients -= 1
         key = (resident.municipality.unique_id, resident.product.index, resident.level,
                resident.pgb, resident.subcontracted)
         line = self.book[key]
@@ -153,7 +157,14 @@ class Provider(mesa.Agent):
         Per-hour and per-client payments count in proportion to the chance they are paid
         below the budget ceiling (M4); under a fixed budget a client only adds value while
         production lags the budget's lower band; a capitation pays nothing extra (M4, M6).
+        Values are memoised on everything they depend on.
         """
+        acc = buyer.account(self)
+        key = (product, level, buyer.key, buyer.tariff, acc.allotted, acc.paid, acc.production,
+               self.revenue_month, self.model.month)
+        cached = self.value_cache.get(key)
+        if cached is not None:
+            return cached
         model = self.model
         rule, design = model.rule, model.design
         prod = PRODUCTS[product]
@@ -161,7 +172,9 @@ class Provider(mesa.Agent):
                                       design.level_tariff_gap)
         if rule.fixed_budget:
             value = model.reference_value(product, level) * self.budget_headroom(buyer)
-        return value * self.ceiling_headroom(buyer)
+        value *= self.ceiling_headroom(buyer)
+        self.value_cache[key] = value
+        return value
 
     def ceiling_headroom(self, buyer: ContractSet) -> float:
         """Chance that extra production is still paid under the budget ceiling (M4)."""
