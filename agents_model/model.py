@@ -17,7 +17,9 @@ One step is one month. The schedule (DESIGN section 6, documented in ``docs/ODD.
     procurement rounds when contracts end, regime switches;
 12. drift of the network, data collection.
 
-Within a phase the order of municipalities and providers is shuffled with the model's generator.
+The order in which municipalities take their access and policy decisions, and in which providers
+set their delivery policy and invest, is shuffled each time with the model's generator; residents
+apply in the order their need arose. Everything random comes from the model's generators.
 """
 
 from __future__ import annotations
@@ -102,6 +104,7 @@ class WmoModel(mesa.Model):
         self.agenda: dict[int, list[tuple[Resident, str, int]]] = {}
         self.events: list[tuple[int, str]] = []
         self.removed_revenue = 0.0
+        self.books_closed = False
         self.need_sum = 0.0
         self.need_count = 0
         self.apply_design(scenario.values)
@@ -429,14 +432,22 @@ class WmoModel(mesa.Model):
 
     def transfer(self, m: Municipality, provider: Provider, amount: float,
                  buyer: ContractSet | None = None, product: int = -1) -> None:
-        """Pay ``amount`` from a municipality to a provider (negative: a claw-back)."""
+        """Pay ``amount`` from a municipality to a provider (negative: a claw-back).
+
+        After the month's books are closed (sanctions, year-end settlements) the money goes
+        straight into the provider's reserve and yearly revenue.
+        """
         self.month_stats["spend"] += amount
         if product == PROTECTED_LIVING.index:
             self.month_stats["spend_protected_living"] += amount
         m.spend_year += amount
         m.spend_total += amount
-        provider.revenue_month += amount
         provider.revenue_total += amount
+        if self.books_closed:
+            provider.reserve += amount
+            provider.revenue_year += amount
+        else:
+            provider.revenue_month += amount
         if buyer is not None:
             buyer.account(provider).paid += amount
 
@@ -477,6 +488,7 @@ class WmoModel(mesa.Model):
         self.pay_fixed_budgets()
         for provider in self.providers:
             provider.settle_month()
+        self.books_closed = True
         self.month_stats["hours_indicated"] += indicated
         self.month_stats["hours_delivered"] += delivered
         self.serving = serving
@@ -870,7 +882,6 @@ class WmoModel(mesa.Model):
                     adjust = target - acc.allotted
                     for m, product, share in self.payer_shares(provider, buyer, members):
                         self.transfer(m, provider, adjust * share, buyer, product)
-                    provider.revenue_month = 0.0
                     if acc.production > acc.allotted * (1 + bw):
                         for m in members:
                             self.net.event(provider.unique_id, m.unique_id, "trust", -0.4)
@@ -996,6 +1007,7 @@ class WmoModel(mesa.Model):
     def begin_month(self) -> None:
         """Reset monthly counters, refresh lookups and access hours; apply worker turnover."""
         self.month_stats = Counter()
+        self.books_closed = False
         self.budget_month = sum(m.budget for m in self.municipalities) / 12.0
         self.muni_by_id = {m.unique_id: m for m in self.municipalities}
         self.provider_by_id = {q.unique_id: q for q in self.providers}

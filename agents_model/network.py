@@ -103,7 +103,10 @@ class TrustNetwork:
         return data[kind]
 
     def drift_all(self, months: float = 1.0) -> None:
-        """Let every edge drift towards the baseline for ``months`` months."""
+        """Let trust and cohesion edges drift towards the baseline for ``months`` months.
+
+        Collaboration ties do not drift: they change only when consortia form.
+        """
         rate = 1.0 - (1.0 - self.drift_rate) ** months
         base = self.baseline
         for _, _, data in self.graph.edges(data=True):

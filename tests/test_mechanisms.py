@@ -188,7 +188,6 @@ def test_lead_contractor_keeps_a_share_of_subcontracted_fees():
                         if key[4])
     assert subcontracted > 0
     before = lead.revenue_total
-    model.design = model.design.__class__(**{**model.design.__dict__, "lead_overhead": 0.0})
     no_overhead = small_model(procurement="consortium", consortium_members=10, lead_overhead=0.0)
     no_overhead.run_for(6)
     lead2 = no_overhead.contract_sets["region"].leads[IS]
@@ -433,6 +432,23 @@ def test_capacity_plan_reduces_protected_living_places():
     assert protected(10.0) < protected(0.0)
 
 
+def test_full_protected_living_sends_residents_to_support_at_home():
+    model = small_model(seed=4, population_scale=0.3)
+    for q in model.providers_offering[PROTECTED_LIVING.index]:
+        q.capacity[PROTECTED_LIVING.index] = float(q.n_clients(PROTECTED_LIVING.index))
+    m = model.municipalities[0]
+    r = model.new_resident(m, 0, PROTECTED_LIVING)
+    r.need, r.level = 0.7, 1
+    r.set_state("waiting_assessment")
+    m.indicate(r)
+    assert r.product is INDIVIDUAL_SUPPORT and r.level == 2
+    heavy = model.new_resident(m, 0, PROTECTED_LIVING)
+    heavy.need, heavy.level = 0.95, 2
+    heavy.set_state("waiting_assessment")
+    m.indicate(heavy)
+    assert heavy.product is PROTECTED_LIVING
+
+
 # --- M16 regional cohesion erodes ---
 
 def test_slow_joint_decisions_lower_cohesion():
@@ -465,6 +481,17 @@ def test_dissatisfied_municipality_leaves_the_joint_procurement():
 
 
 # --- M17 municipalities lack business-like instruments ---
+
+def test_sanctions_claw_back_money_from_the_provider_reserve():
+    model = small_model(sanctions=True)
+    model.step()
+    m = model.municipalities[0]
+    q = max(model.providers, key=lambda q: q.revenue_month)
+    reserve, spend = q.reserve, m.spend_total
+    model.sanction(m, q, 0.5)
+    assert q.reserve < reserve
+    assert m.spend_total < spend
+
 
 def test_sanctions_deter_hour_shaving():
     def ratio(sanctions):

@@ -82,7 +82,7 @@ class AccessWorker(mesa.Agent):
         if need < 0.15:
             return "stepped_down"
         knows = 0.0 if fast else self.knowledge * (1.0 - 0.6 * self.busy())
-        if need < p.general_provision_need * (0.4 + 0.6 * knows) * 1.6 \
+        if need < p.general_provision_need * (0.4 + 0.6 * knows) \
                 and self.municipality.general_provision_free() >= 1.0 \
                 and self.model.random.random() < 0.3 + 0.7 * knows:
             return "general_provision"

@@ -79,7 +79,7 @@ class Municipality(mesa.Agent):
         return float(sum(self.population))
 
     def contract_capacity(self) -> float:
-        """Contract-management hours per month (scaled population), less procurement load."""
+        """Contract-management hours per month (real population), less procurement load."""
         p = self.model.p
         hours = p.contract_mgmt_hours * self.inhabitants() / 10_000.0
         return max(0.0, hours * (1.0 - self.procurement_load))
@@ -250,7 +250,11 @@ class Municipality(mesa.Agent):
                 resident.leave_to("dropped_out")
 
     def review_due(self) -> None:
-        """Review due indications while time lasts; the rest is skipped (M13)."""
+        """Review due indications while time lasts; the rest waits (M13).
+
+        Postponed reviews stay in the queue; ``reviews_skipped`` counts the waiting reviews
+        each month they wait, so residents whose care no longer fits stay in it meanwhile.
+        """
         model = self.model
         queue = self.review_queue
         for _ in range(len(queue)):

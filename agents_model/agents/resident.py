@@ -146,8 +146,8 @@ class Resident(mesa.Agent):
         """Apply at the access point with a chance rising with need and provider outreach (M9).
 
         A strong social network (informal care) delays the application; providers' outreach
-        (spare capacity, many providers) and, for household help, the flat co-payment draw
-        applications in (M9).
+        (spare capacity, many providers) draws applications in (M9). (The flat co-payment
+        works earlier, on the onset of household-help demand.)
 
         Returns:
             Whether the resident applied this month.

@@ -1,0 +1,188 @@
+"""The documentation cannot drift from the model: tables are generated, references resolve."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+
+from agents_model import metrics, params
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+TESTS = ROOT / "tests"
+CODES = [f"M{i}" for i in range(1, 20)]
+
+CODE_REF = re.compile(r"`(agents_model(?:\.\w+)*(?::\w+(?:\.\w+)*)?)`")
+TEST_REF = re.compile(r"`(test_\w+)`")
+TEST_DEF = re.compile(r"^\s*(?:async\s+)?def\s+(test_\w+)\s*\(", re.MULTILINE)
+LINK = re.compile(r"\]\(([\w.-]+\.md)(?:#([\w-]+))?\)")
+
+
+def make_docs():
+    """The generator script, imported as a module (not run in a subprocess)."""
+    spec = importlib.util.spec_from_file_location("make_docs", ROOT / "scripts" / "make_docs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def read(name: str) -> str:
+    return (DOCS / name).read_text(encoding="utf-8")
+
+
+def resolve(ref: str):
+    """Import ``module:Attr.attr`` or a dotted ``package.module.attr`` and return the object."""
+    module_name, colon, attrs = ref.partition(":")
+    if colon:
+        obj = importlib.import_module(module_name)
+        rest = attrs.split(".")
+    else:
+        parts = ref.split(".")
+        for i in range(len(parts), 0, -1):
+            try:
+                obj = importlib.import_module(".".join(parts[:i]))
+            except ModuleNotFoundError:
+                continue
+            rest = parts[i:]
+            break
+        else:
+            raise ModuleNotFoundError(ref)
+    for name in rest:
+        obj = getattr(obj, name)
+    return obj
+
+
+def defined_tests() -> set[str]:
+    names: set[str] = set()
+    for path in TESTS.glob("test_*.py"):
+        names.update(TEST_DEF.findall(path.read_text(encoding="utf-8")))
+    return names
+
+
+def mechanism_rows() -> dict[str, list[str]]:
+    """The cells of each M-row of the table in docs/mechanisms.md, keyed by code."""
+    rows = {}
+    for line in read("mechanisms.md").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if cells and re.fullmatch(r"M\d+", cells[0]):
+            rows[cells[0]] = cells
+    return rows
+
+
+def heading_anchors(text: str) -> set[str]:
+    anchors = set(re.findall(r'id="([\w-]+)"', text))
+    for heading in re.findall(r"^#+\s+(.+)$", text, re.MULTILINE):
+        slug = re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+        anchors.add(slug)
+    return anchors
+
+
+# --- docs/parameters.md is generated ---
+
+
+def test_parameters_md_is_what_the_generator_writes_now():
+    assert read("parameters.md") == make_docs().generate(), \
+        "docs/parameters.md is out of date: run python scripts/make_docs.py"
+
+
+def test_every_parameter_is_in_parameters_md():
+    text = read("parameters.md")
+    missing = [p.name for p in params.PARAMS if f"`{p.name}`" not in text]
+    assert not missing
+
+
+def test_every_section_has_a_heading_in_parameters_md():
+    text = read("parameters.md")
+    missing = [s for s in params.SECTIONS if f"\n## {s}\n" not in text]
+    assert not missing
+
+
+def test_every_kpi_is_in_parameters_md_with_its_unit():
+    text = read("parameters.md")
+    missing = [k for k in metrics.KPI_NAMES
+               if f"| `{k}` | {metrics.KPI_UNITS[k]} |" not in text]
+    assert not missing
+
+
+def test_check_flag_fails_on_a_stale_file_and_passes_on_a_fresh_one(tmp_path, monkeypatch):
+    module = make_docs()
+    target = tmp_path / "parameters.md"
+    monkeypatch.setattr(module, "TARGET", target)
+    monkeypatch.setattr(module, "ROOT", tmp_path)
+    assert module.main(["--check"]) == 1
+    target.write_text(module.generate().replace("`tariff_factor`", "`tariff`"), encoding="utf-8")
+    assert module.main(["--check"]) == 1
+    assert module.main([]) == 0
+    assert module.main(["--check"]) == 0
+
+
+# --- every mechanism is documented ---
+
+
+@pytest.mark.parametrize("doc", ["mechanisms.md", "ODD.md"])
+@pytest.mark.parametrize("code", CODES)
+def test_every_mechanism_code_appears(doc, code):
+    assert re.search(rf"\b{code}\b", read(doc)), f"{code} missing from docs/{doc}"
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_every_mechanism_row_names_code_tests_parameters_and_kpis(code):
+    rows = mechanism_rows()
+    assert code in rows, f"no table row for {code} in docs/mechanisms.md"
+    _, _, where, tests, parameters, kpis = rows[code]
+    assert CODE_REF.findall(where), f"{code}: no code reference"
+    assert TEST_REF.findall(tests), f"{code}: no test"
+    assert re.findall(r"`(\w+)`", parameters), f"{code}: no parameter"
+    assert re.findall(r"`(\w+)`", kpis), f"{code}: no KPI"
+
+
+# --- references resolve ---
+
+
+@pytest.mark.parametrize("doc", ["mechanisms.md", "ODD.md"])
+def test_code_references_resolve_to_real_attributes(doc):
+    refs = sorted(set(CODE_REF.findall(read(doc))))
+    assert len(refs) >= 19, f"too few code references found in docs/{doc}"
+    broken = []
+    for ref in refs:
+        try:
+            resolve(ref)
+        except (ImportError, AttributeError):
+            broken.append(ref)
+    assert not broken, f"unresolved references in docs/{doc}: {broken}"
+
+
+@pytest.mark.parametrize("doc", ["mechanisms.md", "ODD.md"])
+def test_cited_tests_exist(doc):
+    cited = set(TEST_REF.findall(read(doc)))
+    assert cited, f"no test cited in docs/{doc}"
+    missing = sorted(cited - defined_tests())
+    assert not missing, f"tests cited in docs/{doc} but not defined: {missing}"
+
+
+def test_parameters_and_kpis_in_the_mechanism_table_exist():
+    unknown = []
+    for code, cells in mechanism_rows().items():
+        for name in re.findall(r"`(\w+)`", cells[4]):
+            if params.by_name(name) is None:
+                unknown.append((code, "parameter", name))
+        for name in re.findall(r"`(\w+)`", cells[5]):
+            if name not in metrics.KPI_NAMES:
+                unknown.append((code, "KPI", name))
+    assert not unknown
+
+
+def test_links_between_docs_resolve():
+    broken = []
+    for path in DOCS.glob("*.md"):
+        for target, anchor in LINK.findall(path.read_text(encoding="utf-8")):
+            other = DOCS / target
+            if not other.is_file():
+                broken.append((path.name, target))
+            elif anchor and anchor not in heading_anchors(other.read_text(encoding="utf-8")):
+                broken.append((path.name, f"{target}#{anchor}"))
+    assert not broken
