@@ -259,7 +259,7 @@ PARAMS: tuple[Param, ...] = (
     _p("demand", "onset_protected_living_65_74", 0.3, (0.0, 20.0), "per 1,000/year", "T4"),
     _p("demand", "onset_protected_living_75", 0.1, (0.0, 20.0), "per 1,000/year", "T4"),
     _p("demand", "apply_probability", 0.4, (0.0, 1.0), "1/month", "assumption",
-       "Base monthly chance that a resident with an unmet need applies (scaled by need and network)."),
+       "Base monthly chance that a resident with an unmet need applies (scaled by need, network)."),
     _p("demand", "supply_induced", 0.3, (0.0, 3.0), "elasticity", "M9 [LEI 1.3.1]",
        "Effect of provider outreach (spare capacity, many providers) on applications."),
     _p("demand", "copayment_effect", 0.2, (0.0, 3.0), "relative", "M9 [LEI 2.2.3]",
