@@ -364,3 +364,125 @@ def scenarios() -> None:
             click.echo(line)
         click.echo("")
     click.echo("Combine them: wmo-abm run REGION --design GOVERNANCE")
+
+
+# --- experiments ----------------------------------------------------------------------------
+
+
+def _run_experiment(experiment: Any, out: Path, workers: int | None, scheduler: str | None,
+                    quiet: bool) -> Any:
+    """Run an experiment on the chosen executor, reporting progress and failures."""
+    from agents_model.experiment import make_executor, run_experiment
+
+    executor, close = make_executor(workers, scheduler)
+    where = f"Dask scheduler {scheduler}" if scheduler else \
+        ("this process" if workers == 0 else f"{workers or 'all'} local worker(s)")
+    click.echo(f"{experiment.name}: {len(experiment.runs())} runs on {where}; results in {out}",
+               err=True)
+    try:
+        result = run_experiment(experiment, out, executor, progress=not quiet)
+    finally:
+        close()
+    click.echo(f"{result.ok} runs finished now, {result.skipped} were already done, "
+               f"{result.failed} failed (of {result.total}).")
+    for run_id, error in result.failures[:10]:
+        click.echo(f"  failed {run_id}: {error}")
+    if result.failed:
+        click.echo("  (the manifest holds the full error of each failed run; run the same "
+                   "command again to retry them)")
+    return result
+
+
+def _experiment_options(func: Any) -> Any:
+    """Options shared by sweep and compare."""
+    func = click.option("--quiet", "-q", is_flag=True, help="Do not show the progress bar.")(func)
+    func = click.option("--scheduler", metavar="ADDR", envvar="DASK_SCHEDULER_ADDRESS",
+                        default=None,
+                        help="Run on a Dask cluster (tcp://host:port; also "
+                             "DASK_SCHEDULER_ADDRESS).")(func)
+    func = click.option("--workers", "-w", type=click.IntRange(0, 512), default=None,
+                        help="Local worker processes (default: number of cores; 0: run in "
+                             "this process).")(func)
+    return func
+
+
+@main.command()
+@click.argument("experiment_file")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Results folder (default: out/<experiment name>).")
+@_experiment_options
+def sweep(experiment_file: str, out: Path | None, workers: int | None, scheduler: str | None,
+          quiet: bool) -> None:
+    """Run an experiment file (regions x designs x parameters x seeds).
+
+    Finished runs are written as they complete; running the same command again resumes and
+    computes only what is missing. Read the results with `wmo-abm report OUT`.
+    """
+    from agents_model.experiment import load_experiment
+
+    experiment = load_experiment(experiment_file)
+    out = out or Path("out") / experiment.name
+    _run_experiment(experiment, out, workers, scheduler, quiet)
+    click.echo(f"Results in {out}; a report: {PROG} report {out}")
+
+
+@main.command()
+@click.argument("region")
+@click.argument("more", nargs=-1)
+@click.option("--designs", "designs_flag", is_flag=True,
+              help="The designs to compare follow REGION (the first is the baseline).")
+@click.option("--seeds", type=click.IntRange(1, 10_000), default=30, show_default=True,
+              help="Seeds per design.")
+@click.option("--years", type=click.IntRange(1, 50), default=10, show_default=True)
+@click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
+              help="Set a parameter for every run (repeatable).")
+@click.option("--root-seed", type=int, default=20150101, show_default=True,
+              help="Root of the seed sequence.")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Results folder (default: out/compare_<region>_<designs>).")
+@_experiment_options
+def compare(region: str, more: tuple[str, ...], designs_flag: bool, seeds: int, years: int,
+            settings: tuple[str, ...], root_seed: int, out: Path | None,
+            workers: int | None, scheduler: str | None, quiet: bool) -> None:
+    """Compare designs on one region over many seeds.
+
+    Example: wmo-abm compare leiden_2015 --designs open_house strategic_partners consortium
+    --seeds 30 --years 10
+    """
+    from agents_model.experiment import Experiment, read_results
+    from agents_model.report import end_summary
+
+    designs = list(more)
+    if not designs:
+        raise click.UsageError("name at least one design after --designs")
+    region_label = Path(region).stem
+    experiment = Experiment(
+        name=f"compare_{region_label}", regions=[region], designs=designs, seeds=seeds,
+        years=years, root_seed=root_seed, fixed=parse_overrides(settings),
+        baseline=designs[0],
+        description=f"{', '.join(designs)} on {region_label}, {seeds} seeds, {years} years")
+    out = out or Path("out") / f"compare_{region_label}_{'_'.join(Path(d).stem for d in designs)}"
+    _run_experiment(experiment, out, workers, scheduler, quiet)
+    click.echo("")
+    click.echo(end_summary(read_results(out), baseline=designs[0]))
+    click.echo(f"\nFull report: {PROG} report {out}")
+
+
+@main.command()
+@click.argument("directory", metavar="DIR", type=click.Path(path_type=Path))
+@click.option("--baseline", "-b", metavar="NAME", default=None,
+              help="Design the others are compared with [default: the experiment's baseline, "
+                   "else its first design].")
+def report(directory: Path, baseline: str | None) -> None:
+    """Write a report of the experiment in DIR (DIR/report/report.md with figures).
+
+    Prints the path of the report and the end-of-run comparison of the designs: each KPI's
+    mean and 95% interval over seeds, and each design's difference against the baseline,
+    paired by seed.
+    """
+    from agents_model.report import write_report
+
+    path = write_report(directory, baseline=baseline)
+    click.echo(f"Report: {path}")
+    click.echo("")
+    click.echo((path.parent / "summary.txt").read_text(encoding="utf-8").rstrip("\n"))

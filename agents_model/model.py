@@ -857,7 +857,7 @@ class WmoModel(mesa.Model):
         self.set_tariffs(deficits)
         self.apply_capacity_plan()
         for switch in self.config.switches:
-            if switch.year == next_year:
+            if switch.calendar_year(self.p.start_year) == next_year:
                 self.switch_regime(switch.values)
         for key, buyer in list(self.contract_sets.items()):
             if buyer.end_month <= self.month:

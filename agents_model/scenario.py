@@ -74,12 +74,19 @@ class Switch:
     """A regime change: from ``year`` on, the listed design values apply (re-procured).
 
     Attributes:
-        year: Calendar year the new design starts (in January).
+        year: Calendar year the new design starts (in January), or years after the start
+            year when ``relative``.
         values: Parameter values that change (design or access keys).
+        relative: ``year`` counts years after the scenario's start year (``after_years``).
     """
 
     year: int
     values: dict[str, Any]
+    relative: bool = False
+
+    def calendar_year(self, start_year: int) -> int:
+        """The calendar year the switch takes effect for a scenario starting in ``start_year``."""
+        return start_year + self.year if self.relative else self.year
 
 
 @dataclass
@@ -142,7 +149,8 @@ class Scenario:
         for p in PARAMS:
             data[p.section][p.name] = self.values[p.name]
         data["municipalities"] = [m.__dict__.copy() for m in self.municipalities]
-        data["switch"] = [{"year": s.year, **s.values} for s in self.switches]
+        data["switch"] = [{("after_years" if s.relative else "year"): s.year, **s.values}
+                          for s in self.switches]
         return data
 
 
@@ -336,23 +344,25 @@ def _parse_switches(table: Any, path: Path) -> list[Switch]:
         raise ScenarioError(f"{path}: switch must be an array of tables [[switch]]")
     out = []
     for i, entry in enumerate(table):
-        if not isinstance(entry, dict) or "year" not in entry:
-            raise ScenarioError(f"{path}: switch[{i}] needs a 'year'")
-        year = entry["year"]
-        if not isinstance(year, int) or isinstance(year, bool) or not (2000 <= year <= 2100):
-            raise ScenarioError(f"{path}: key 'switch[{i}].year' must be an integer from "
-                                f"2000 to 2100, got {year!r}")
+        if not isinstance(entry, dict) or ("year" in entry) == ("after_years" in entry):
+            raise ScenarioError(f"{path}: switch[{i}] needs either a 'year' or 'after_years'")
+        relative = "after_years" in entry
+        key_name, low, high = ("after_years", 1, 50) if relative else ("year", 2000, 2100)
+        year = entry[key_name]
+        if not isinstance(year, int) or isinstance(year, bool) or not (low <= year <= high):
+            raise ScenarioError(f"{path}: key 'switch[{i}].{key_name}' must be an integer from "
+                                f"{low} to {high}, got {year!r}")
         vals = {}
         for key, value in entry.items():
-            if key == "year":
+            if key in ("year", "after_years"):
                 continue
             param = by_name(key)
             if param is None or param.section not in ("design", "access"):
                 raise ScenarioError(f"{path}: key 'switch[{i}].{key}' is not a design or "
                                     f"access parameter")
             vals[key] = _coerce(param, value, path, f"switch[{i}].{key}")
-        out.append(Switch(year, vals))
-    return sorted(out, key=lambda s: s.year)
+        out.append(Switch(year, vals, relative))
+    return sorted(out, key=lambda s: (s.relative, s.year))
 
 
 def _check_consistency(scenario: Scenario, origin: str) -> None:

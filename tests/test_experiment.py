@@ -1,0 +1,256 @@
+"""The experiment runner: expansion, seeds, executors, storage, crash safety and resume."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from agents_model.cli import main
+from agents_model.experiment import (
+    Experiment,
+    ExperimentError,
+    RunSpec,
+    execute,
+    finished_runs,
+    load_experiment,
+    make_executor,
+    read_results,
+    run_experiment,
+)
+
+TINY = {"population_scale": 0.01}
+
+
+def tiny(**kwargs) -> Experiment:
+    base = dict(name="tiny", regions=["leiden_2015"], designs=["open_house", "consortium"],
+                seeds=2, years=1, fixed=dict(TINY))
+    base.update(kwargs)
+    return Experiment(**base)
+
+
+def sorted_kpis(out: Path) -> pd.DataFrame:
+    kpis = read_results(out)["kpis"]
+    return kpis.sort_values(["run_id", "month"]).reset_index(drop=True)
+
+
+# --- expansion ------------------------------------------------------------------------------
+
+def test_runs_cover_every_combination_with_shared_seeds():
+    exp = tiny(regions=["leiden_2015", "woerden_2017"], grid={"tariff_factor": [0.8, 1.0]},
+               seeds=3)
+    runs = exp.runs()
+    assert len(runs) == 2 * 2 * 2 * 3
+    assert len({r.run_id for r in runs}) == len(runs)
+    seeds = {(r.region, r.design, r.point): [x.seed for x in runs if (x.region, x.design,
+                                                                     x.point) ==
+                                              (r.region, r.design, r.point)] for r in runs}
+    assert len({tuple(v) for v in seeds.values()}) == 1
+    assert exp.runs() == runs
+
+
+def test_seeds_come_from_the_seed_sequence():
+    import numpy as np
+
+    exp = tiny(seeds=4, root_seed=99)
+    expected = [int(c.generate_state(1, dtype=np.uint32)[0])
+                for c in np.random.SeedSequence(99).spawn(4)]
+    assert exp.seed_values() == expected
+
+
+def test_latin_hypercube_points_stay_in_their_ranges_and_cover_them():
+    exp = tiny(sample={"trust_erosion": [0.05, 0.25], "max_attempts": [1, 10]}, sample_size=20)
+    points = exp.points()
+    assert len(points) == 20
+    erosion = sorted(p["trust_erosion"] for p in points)
+    assert all(0.05 <= v <= 0.25 for v in erosion)
+    assert all(isinstance(p["max_attempts"], int) for p in points)
+    bins = {int((v - 0.05) / 0.01) for v in erosion}
+    assert len(bins) == 20
+
+
+def test_spec_hash_changes_with_what_changes_results():
+    assert tiny().spec_hash() == tiny(description="other words").spec_hash()
+    assert tiny().spec_hash() != tiny(seeds=3).spec_hash()
+    assert tiny().spec_hash() != tiny(fixed={"population_scale": 0.02}).spec_hash()
+
+
+@pytest.mark.parametrize("name", ["governance_comparison", "funding_comparison",
+                                  "regime_switch"])
+def test_flagship_experiments_validate(name):
+    exp = load_experiment(name)
+    assert exp.seeds >= 30
+    assert exp.baseline in exp.designs
+    assert len(exp.runs()) >= 100
+
+
+# --- execution and storage ------------------------------------------------------------------
+
+def test_one_and_two_workers_give_identical_tables(tmp_path):
+    exp = tiny()
+    for workers, folder in ((1, "one"), (2, "two")):
+        executor, close = make_executor(workers)
+        try:
+            summary = run_experiment(exp, tmp_path / folder, executor)
+        finally:
+            close()
+        assert summary.ok == len(exp.runs())
+    pd.testing.assert_frame_equal(sorted_kpis(tmp_path / "one"), sorted_kpis(tmp_path / "two"))
+    inline = run_experiment(exp, tmp_path / "inline")
+    assert inline.ok == 4
+    pd.testing.assert_frame_equal(sorted_kpis(tmp_path / "one"),
+                                  sorted_kpis(tmp_path / "inline"))
+
+
+def test_results_are_plain_parquet_with_a_manifest(tmp_path):
+    exp = tiny()
+    run_experiment(exp, tmp_path / "out")
+    kpis = pd.read_parquet(tmp_path / "out" / "kpis")
+    manifest = pd.read_parquet(tmp_path / "out" / "manifest")
+    providers = pd.read_parquet(tmp_path / "out" / "providers")
+    assert len(manifest) == 4
+    assert set(manifest["status"]) == {"ok"}
+    assert {"run_id", "region", "design", "params", "seed", "status", "duration_s", "version",
+            "spec_hash"} <= set(manifest.columns)
+    assert len(kpis) == 4 * 13
+    assert {"run_id", "design", "seed_index", "month", "transformation_index"} <= \
+        set(kpis.columns)
+    assert set(providers["run_id"]) == set(manifest["run_id"])
+
+
+def flaky(spec: RunSpec) -> dict:
+    if spec.seed_index == 1 and spec.design == "consortium":
+        raise RuntimeError("injected failure")
+    return execute(spec)
+
+
+def test_a_failing_run_is_recorded_and_the_others_finish(tmp_path):
+    exp = tiny()
+    summary = run_experiment(exp, tmp_path / "out", task=flaky)
+    assert (summary.ok, summary.failed) == (3, 1)
+    manifest = read_results(tmp_path / "out")["manifest"]
+    failed = manifest[manifest["status"] == "failed"]
+    assert len(failed) == 1 and "injected failure" in failed["error"].iloc[0]
+    again = run_experiment(exp, tmp_path / "out")
+    assert (again.skipped, again.ok, again.failed) == (3, 1, 0)
+    assert len(finished_runs(tmp_path / "out")) == 4
+
+
+def test_an_exception_inside_the_model_becomes_a_failed_run():
+    spec = RunSpec("x", "no_such_region", "own", 0, {}, 0, 1, 1)
+    result = execute(spec)
+    assert result["status"] == "failed"
+    assert "no_such_region" in result["error"]
+
+
+def test_a_folder_holding_another_experiment_is_refused_and_left_alone(tmp_path):
+    run_experiment(tiny(), tmp_path / "out")
+    before = sorted((p.name, p.stat().st_mtime_ns) for p in (tmp_path / "out").rglob("*"))
+    with pytest.raises(ExperimentError, match="different experiment"):
+        run_experiment(tiny(seeds=3), tmp_path / "out")
+    after = sorted((p.name, p.stat().st_mtime_ns) for p in (tmp_path / "out").rglob("*"))
+    assert before == after
+
+
+SWEEP = """
+[experiment]
+name = "killme"
+regions = ["leiden_2015"]
+designs = ["open_house"]
+seeds = 12
+years = 3
+
+[fixed]
+population_scale = 0.05
+"""
+
+
+def test_a_killed_sweep_keeps_finished_runs_and_resumes(tmp_path):
+    spec = tmp_path / "killme.toml"
+    spec.write_text(SWEEP)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "agents_model", "sweep", str(spec), "--out", str(out),
+           "--workers", "1", "--quiet"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    deadline = time.monotonic() + 120
+    try:
+        while len(finished_runs(out)) < 2:
+            assert proc.poll() is None, "the sweep ended before it could be interrupted"
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    kept = finished_runs(out)
+    assert 2 <= len(kept) < 12
+    result = CliRunner().invoke(main, ["sweep", str(spec), "--out", str(out), "--workers", "0",
+                                       "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert f"{12 - len(kept)} runs finished now, {len(kept)} were already done" in result.output
+    clean = tmp_path / "clean"
+    run_experiment(load_experiment(spec), clean)
+    pd.testing.assert_frame_equal(sorted_kpis(out), sorted_kpis(clean))
+
+
+# --- bad input ------------------------------------------------------------------------------
+
+BAD = {
+    "unknown key": ('[experiment]\nname = "b"\nregions = ["leiden_2015"]\ncolour = 1\n',
+                    "experiment.colour"),
+    "unknown region": ('[experiment]\nname = "b"\nregions = ["atlantis"]\n', "atlantis"),
+    "bad seeds": ('[experiment]\nname = "b"\nregions = ["leiden_2015"]\nseeds = 0\n',
+                  "seeds"),
+    "bad grid value": ('[experiment]\nname = "b"\nregions = ["leiden_2015"]\n[grid]\n'
+                       'tariff_factor = [1.0, 9.0]\n', "design.tariff_factor"),
+    "unknown parameter": ('[experiment]\nname = "b"\nregions = ["leiden_2015"]\n[fixed]\n'
+                          'nonsense = 1\n', "nonsense"),
+    "bad baseline": ('[experiment]\nname = "b"\nregions = ["leiden_2015"]\n'
+                     'designs = ["open_house"]\nbaseline = "consortium"\n', "baseline"),
+    "not toml": ("[experiment\n", "not valid TOML"),
+    "bad range": ('[experiment]\nname = "b"\nregions = ["leiden_2015"]\n[sample]\nsize = 3\n'
+                  '[sample.ranges]\ntrust_erosion = [0.5, 0.1]\n', "trust_erosion"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_experiment_files_give_one_line_and_status_2(tmp_path, case):
+    text, expected = BAD[case]
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    result = CliRunner().invoke(main, ["sweep", str(path), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("wmo-abm: error:")
+    assert expected in lines[0]
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_sweep_into_a_folder_of_another_experiment_exits_2(tmp_path):
+    run_experiment(tiny(), tmp_path / "out")
+    path = tmp_path / "e.toml"
+    path.write_text('[experiment]\nname = "other"\nregions = ["woerden_2017"]\nseeds = 1\n'
+                    'years = 1\n[fixed]\npopulation_scale = 0.01\n')
+    result = CliRunner().invoke(main, ["sweep", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "different experiment" in result.stderr
+    assert len(finished_runs(tmp_path / "out")) == 4
+
+
+def test_compare_runs_designs_and_prints_differences(tmp_path):
+    out = tmp_path / "cmp"
+    result = CliRunner().invoke(main, [
+        "compare", "leiden_2015", "--designs", "open_house", "strategic_partners",
+        "--seeds", "2", "--years", "1", "--set", "population_scale=0.01", "--out", str(out),
+        "--workers", "0", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "strategic_partners" in result.output
+    assert len(finished_runs(out)) == 4
