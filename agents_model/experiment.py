@@ -223,11 +223,11 @@ class Experiment:
                 for p, point in enumerate(points):
                     params = {**self.fixed, **point}
                     for i, seed in enumerate(seeds):
-                        key = json.dumps([region, design, params, i, seed, self.years],
-                                         sort_keys=True, default=str)
+                        key = json.dumps([_label(region), _label(design), params, i, seed,
+                                          self.years], sort_keys=True, default=str)
                         run_id = hashlib.sha1(key.encode()).hexdigest()[:12]
-                        out.append(RunSpec(run_id, region, design, p, params, i, seed,
-                                           self.years))
+                        out.append(RunSpec(run_id, _absolute(region), _absolute(design), p,
+                                           params, i, seed, self.years))
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -337,6 +337,12 @@ def _with_ids(frame: pd.DataFrame, spec: RunSpec) -> pd.DataFrame:
     return frame
 
 
+def _absolute(name: str) -> str:
+    """A scenario file path made absolute (workers may start elsewhere); bare names as is."""
+    path = Path(name)
+    return str(path.resolve()) if path.suffix == ".toml" and path.is_file() else name
+
+
 def _label(name: str) -> str:
     """Short label of a region or design given as a bare name or a path."""
     return Path(name).stem if name.endswith(".toml") else name
@@ -367,6 +373,12 @@ def make_executor(workers: int | None = None, scheduler: str | None = None
         except (OSError, TimeoutError, ValueError) as exc:
             raise ExperimentError(f"cannot reach the Dask scheduler at {scheduler} "
                                   f"({type(exc).__name__}: {exc})") from None
+        try:
+            client.wait_for_workers(1, timeout=30)
+        except (OSError, TimeoutError):
+            client.close()
+            raise ExperimentError(f"the Dask scheduler at {scheduler} has no workers (waited "
+                                  f"30 s); start one with: dask worker {scheduler}") from None
         return client.get_executor(), client.close
     if workers == 0:
         return None, lambda: None
