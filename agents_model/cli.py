@@ -464,7 +464,7 @@ def compare(region: str, more: tuple[str, ...], designs_flag: bool, seeds: int, 
     out = out or Path("out") / f"compare_{region_label}_{'_'.join(Path(d).stem for d in designs)}"
     _run_experiment(experiment, out, workers, scheduler, quiet)
     click.echo("")
-    click.echo(end_summary(read_results(out), baseline=designs[0]))
+    click.echo(end_summary(read_results(out), baseline=designs[0], spec=experiment.to_dict()))
     click.echo(f"\nFull report: {PROG} report {out}")
 
 
