@@ -316,6 +316,32 @@ def run(region: str, design: str | None, seed: int, years: int | None,
 
 
 @main.command()
+@click.argument("fingerprint_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the monthly KPI table (.parquet or .csv).")
+def replay(fingerprint_file: Path, out: Path | None) -> None:
+    """Replay a run from its fingerprint (exported by the app) to the same numbers."""
+    from agents_model import __version__
+    from agents_model.fingerprint import load_fingerprint
+    from agents_model.fingerprint import replay as replay_run
+
+    if out is not None and out.suffix.lower() not in OUT_FORMATS:
+        raise click.BadParameter(
+            f"cannot write '{out}': the file name must end in .parquet or .csv",
+            param_hint="'--out'")
+    data = load_fingerprint(fingerprint_file)
+    if data["version"] != __version__:
+        click.echo(f"{PROG}: note: the fingerprint was made with wmo-abm {data['version']}, "
+                   f"this is {__version__}; numbers may differ", err=True)
+    model = replay_run(data)
+    frame = model.kpi_frame()
+    click.echo(summary(model, frame, data["months"]))
+    if out is not None:
+        write_frame(frame, out)
+        click.echo(f"Wrote the monthly KPI table ({len(frame)} rows) to {out}")
+
+
+@main.command()
 @click.option("--section", "-s", type=click.Choice(SECTIONS),
               help="Show one section only.")
 @click.option("--markdown", is_flag=True, help="Print a Markdown table (for the docs).")

@@ -47,6 +47,7 @@ from agents_model.contracts import (
     procurement_rule,
     reference_fee,
 )
+from agents_model.events import Event, describe
 from agents_model.network import TrustNetwork
 from agents_model.products import (
     DAY_ACTIVITIES,
@@ -102,7 +103,7 @@ class WmoModel(mesa.Model):
         self.state_counts: Counter = Counter({s: 0 for s in STATES})
         self.unmet: dict[Resident, None] = {}
         self.agenda: dict[int, list[tuple[Resident, str, int]]] = {}
-        self.events: list[tuple[int, str]] = []
+        self.event_log: list[Event] = []
         self.removed_revenue = 0.0
         self.books_closed = False
         self.need_sum = 0.0
@@ -673,7 +674,7 @@ class WmoModel(mesa.Model):
         m.in_region = False
         key = f"m{m.unique_id}"
         self.contract_sets[key] = ContractSet(key, tariff=self.contract_sets["region"].tariff)
-        self.log(f"{m.name} left the joint procurement")
+        self.log("municipality_left", municipality=m.name)
         self.procure(key)
 
     def market_exit(self) -> None:
@@ -705,7 +706,8 @@ class WmoModel(mesa.Model):
         self.provider_by_id.pop(provider.unique_id, None)
         self.removed_revenue += provider.revenue_total
         self.net.remove_node(provider.unique_id)
-        self.log(f"{provider.label} left the market")
+        self.log("provider_left", provider=provider.label, provider_kind=provider.kind,
+                 provider_id=provider.unique_id)
         provider.remove()
 
     def market_entry(self) -> None:
@@ -726,7 +728,8 @@ class WmoModel(mesa.Model):
             provider.capacity = [max(2.0, 3.0 * p.population_scale * 10) if c > 0 else 0.0
                                  for c in provider.capacity]
             self.provider_by_id[provider.unique_id] = provider
-            self.log(f"{provider.label} entered the market")
+            self.log("provider_entered", provider=provider.label, provider_kind=provider.kind,
+                     provider_id=provider.unique_id)
             if self.procurement.entry_any_time:
                 for key, buyer in self.contract_sets.items():
                     for i in offers:
@@ -788,8 +791,9 @@ class WmoModel(mesa.Model):
                     self.net.event(q.unique_id, m.unique_id, "trust", 0.3 if kept else -1.0)
                 if not kept:
                     self.drop_contract(q, product.index, key)
-        self.log(f"Procurement round ({self.design.procurement}, {self.design.funding}) for "
-                 f"{'the region' if key == 'region' else lead_m.name}")
+        self.log("procurement_round", procurement=self.design.procurement,
+                 funding=self.design.funding,
+                 buyer="the region" if key == "region" else lead_m.name)
 
     def drop_contract(self, provider: Provider, product: int, key: str) -> None:
         """Clients of a provider that lost its contract are re-placed (not PGB clients)."""
@@ -852,7 +856,7 @@ class WmoModel(mesa.Model):
             if m.spec.joins_year and m.spec.joins_year == next_year and not m.in_region:
                 m.in_region = True
                 self.contract_sets.pop(f"m{m.unique_id}", None)
-                self.log(f"{m.name} joined the joint procurement")
+                self.log("municipality_joined", municipality=m.name)
         self.setup_budgets(years)
         self.set_tariffs(deficits)
         self.apply_capacity_plan()
@@ -921,8 +925,8 @@ class WmoModel(mesa.Model):
                     for m in members:
                         self.net.event(q.unique_id, m.unique_id, "trust", sign)
                 change = 100 * (buyer.tariff / old - 1)
-                self.log(f"Tariffs {'cut' if change < 0 else 'raised'} by {abs(change):.1f}% "
-                         f"({'region' if key == 'region' else members[0].name})")
+                self.log("tariff_cut" if change < 0 else "tariff_raised", percent=abs(change),
+                         buyer="the region" if key == "region" else members[0].name)
 
     def apply_capacity_plan(self) -> None:
         """The central municipality's agreed reduction of protected-living places (M15).
@@ -969,7 +973,8 @@ class WmoModel(mesa.Model):
         for k, v in values.items():
             setattr(self.p, k, v)
         self.apply_design(new_values)
-        self.log(f"Regime change: {self.design.procurement}, {self.design.funding}")
+        self.log("regime_change", procurement=self.design.procurement,
+                 funding=self.design.funding)
         for key in list(self.contract_sets):
             self.contract_sets[key].tariff = self.design.tariff_factor
             self.procure(key)
@@ -1000,9 +1005,15 @@ class WmoModel(mesa.Model):
         self.random.shuffle(items)
         return items
 
-    def log(self, text: str) -> None:
-        """Record a plain-language event for the event log."""
-        self.events.append((self.month, text))
+    def log(self, kind: str, **details: Any) -> None:
+        """Record an event of ``kind`` (see :mod:`agents_model.events`) for the event log."""
+        self.event_log.append(Event(self.month, kind, details))
+
+    @property
+    def events(self) -> list[tuple[int, str]]:
+        """The event log as (month, English sentence) pairs."""
+        return [(e.month, describe(e, self.p.start_year, with_date=False))
+                for e in self.event_log]
 
     def begin_month(self) -> None:
         """Reset monthly counters, refresh lookups and access hours; apply worker turnover."""

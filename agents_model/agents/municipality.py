@@ -367,8 +367,8 @@ class Municipality(mesa.Agent):
             for q in providers:
                 model.net.event(q.unique_id, self.unique_id, "trust", -0.4 if change > 0
                                     else 0.2)
-            model.log(f"{self.name} {'added' if change > 0 else 'dropped'} a contract rule "
-                      f"({self.rules} now)")
+            model.log("rule_added" if change > 0 else "rule_dropped", municipality=self.name,
+                      rules=self.rules)
         return change
 
     def hold_dialogue(self, providers: list[Provider]) -> None:

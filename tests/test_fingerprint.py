@@ -1,0 +1,87 @@
+"""Fingerprints replay a run to the same numbers; events read in English and Dutch."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from agents_model import WmoModel, load_scenario
+from agents_model.cli import main
+from agents_model.events import Event, describe, month_label
+from agents_model.fingerprint import fingerprint, load_fingerprint, replay
+from agents_model.scenario import ScenarioError
+
+
+def test_fingerprint_replays_to_the_same_kpis(tmp_path):
+    scenario = load_scenario("leiden_2015", design="consortium",
+                             overrides={"population_scale": 0.02, "tariff_factor": 0.9})
+    model = WmoModel(scenario, rng=5)
+    model.run_for(14)
+    data = fingerprint(scenario, 5, 14)
+    assert data["region"] == "leiden_2015" and data["design"] == "consortium"
+    path = tmp_path / "fp.json"
+    path.write_text(json.dumps(data))
+    again = replay(load_fingerprint(path))
+    pd.testing.assert_frame_equal(model.kpi_frame(), again.kpi_frame())
+    out = tmp_path / "kpis.csv"
+    result = CliRunner().invoke(main, ["replay", str(path), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    expected = tmp_path / "expected.csv"
+    model.kpi_frame().to_csv(expected, index=False)
+    assert out.read_text() == expected.read_text()
+
+
+def test_changed_parameter_changes_the_replay():
+    scenario = load_scenario("woerden_2017", overrides={"population_scale": 0.05})
+    data = fingerprint(scenario, 1, 12)
+    base = replay(data).kpi_frame()
+    data["parameters"]["tariff_factor"] = 0.6
+    assert not replay(data).kpi_frame().equals(base)
+
+
+@pytest.mark.parametrize("text,message", [
+    ("not json", "not valid JSON"),
+    ('{"format": "other"}', "not a wmo-abm fingerprint"),
+    ('{"format": "wmo-abm-fingerprint/1", "region": "leiden_2015", "design": "", '
+     '"seed": 1, "months": 0, "parameters": {}}', "months"),
+])
+def test_bad_fingerprints_are_refused(tmp_path, text, message):
+    path = tmp_path / "fp.json"
+    path.write_text(text)
+    with pytest.raises(ScenarioError, match=message):
+        load_fingerprint(path)
+    result = CliRunner().invoke(main, ["replay", str(path)])
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_fingerprint_with_an_out_of_range_value_names_the_key(tmp_path):
+    scenario = load_scenario("woerden_2017")
+    data = fingerprint(scenario, 1, 12)
+    data["parameters"]["tariff_factor"] = 9.0
+    path = tmp_path / "fp.json"
+    path.write_text(json.dumps(data))
+    result = CliRunner().invoke(main, ["replay", str(path)])
+    assert result.exit_code == 2
+    assert "design.tariff_factor" in result.stderr
+
+
+def test_events_read_in_english_and_dutch():
+    event = Event(27, "rule_added", {"municipality": "Leiderdorp", "rules": 3})
+    assert describe(event, 2015) == "March 2017: Leiderdorp added a contract rule (3 now)"
+    assert describe(event, 2015, "nl") == "maart 2017: Leiderdorp voegde een spelregel toe " \
+                                          "(nu 3)"
+    assert month_label(1, 2015, "nl") == "januari 2015"
+
+
+def test_model_logs_structured_events():
+    model = WmoModel(load_scenario("leiden_2015"), rng=1, population_scale=0.02)
+    model.run_for(12)
+    kinds = {e.kind for e in model.event_log}
+    assert "procurement_round" in kinds or "rule_added" in kinds
+    assert all(isinstance(text, str) for _, text in model.events)
+    for event in model.event_log:
+        assert describe(event, 2015, "nl")
