@@ -69,6 +69,7 @@ KPI_UNITS: dict[str, str] = {
     "protected_living_spend_share": "share of spend",
     "share_clients_75": "share of clients",
     "hours_per_client_individual_support": "hours/month",
+    "delivered_ratio_intensive_support": "delivered/indicated",
     **{f"clients_{p.key}": "residents" for p in PRODUCTS},
     **{f"state_{s}": "residents" for s in STATES},
 }
@@ -120,7 +121,7 @@ def caseload(model: WmoModel) -> dict[str, float]:
     """Caseload composition: levels, products, ages, hours (T3, T4, T5)."""
     heavy = total = old = 0.0
     by_product = [0.0] * len(PRODUCTS)
-    is_hours = is_n = 0.0
+    is_hours = is_n = heavy_hours = heavy_done = 0.0
     for q in model.providers:
         for (_, product, level, _, _), (n, hours, _) in q.book.items():
             total += n
@@ -128,13 +129,18 @@ def caseload(model: WmoModel) -> dict[str, float]:
             if level == 2:
                 heavy += n
             if product == 1:
-                is_hours += hours * q.ratio[product][level]
+                done = hours * q.ratio[product][level]
+                is_hours += done
                 is_n += n
+                if level == 2:
+                    heavy_hours += hours
+                    heavy_done += done
         old += q.old_clients
     out = {f"clients_{p.key}": by_product[p.index] for p in PRODUCTS}
     out["share_heavy_indications"] = _ratio(heavy, total)
     out["share_clients_75"] = _ratio(old, total)
     out["hours_per_client_individual_support"] = _ratio(is_hours, is_n)
+    out["delivered_ratio_intensive_support"] = _ratio(heavy_done, heavy_hours, 1.0)
     return out
 
 

@@ -380,12 +380,15 @@ class WmoModel(mesa.Model):
     # --- placement support ----------------------------------------------------------------------
 
     def weighted_pick(self, pool: list[Provider], product: int, tried: set[int],
-                      pgb: bool) -> Provider | None:
-        """Pick a provider from ``pool`` weighted by caseload size (blind to free places)."""
-        key = (id(pool), product)
+                      pgb: bool, exponent: float | None = None) -> Provider | None:
+        """Pick a provider from ``pool`` weighted by caseload size (blind to free places).
+
+        The weight is (1 + clients) ** ``exponent`` (default ``size_preference``).
+        """
+        exponent = self.p.size_preference if exponent is None else exponent
+        key = (id(pool), product, exponent)
         cached = self._pick_cache.get(key)
         if cached is None or cached[0] is not pool:
-            exponent = self.p.size_preference
             cum, total = [], 0.0
             for q in pool:
                 total += (1.0 + len(q.clients[product])) ** exponent

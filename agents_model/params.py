@@ -229,7 +229,7 @@ PARAMS: tuple[Param, ...] = (
     _p("access", "relationship_preference", 0.6, (0.0, 1.0), "probability", "M10 T1",
        "Chance an access worker first tries a provider she knows."),
     _p("access", "client_choice", 0.25, (0.0, 1.0), "probability", "M10 [WOE 3b]",
-       "Chance a resident's own preference picks the provider, among all on offer."),
+       "Chance a resident's own preference (word of mouth) picks the provider."),
     _p("access", "size_preference", 1.0, (0.0, 3.0), "exponent", "T1 [LEI annex 3]",
        "How strongly placement favours providers that already serve many clients."),
     _p("access", "contract_mgmt_hours", 25.0, (0.0, 500.0), "hours/month per 10,000",

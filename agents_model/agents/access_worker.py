@@ -102,7 +102,8 @@ class AccessWorker(mesa.Agent):
                       tried: set[int]) -> Provider | None:
         """Choose whom to ask next (M10, T1).
 
-        First the resident's own preference may pick any provider on offer (client choice).
+        First the resident's own preference may pick a provider, one she has heard of: in
+        proportion to its clients (word of mouth; client choice).
         Otherwise, with a chance set by ``relationship_preference``, the worker asks a known
         provider she believes has room (overview); else she picks from the field weighted by
         size, blind to who is full. The more providers, the fewer she knows and the more
@@ -111,8 +112,8 @@ class AccessWorker(mesa.Agent):
         model = self.model
         product = resident.product.index
         if model.random.random() < model.p.client_choice:
-            choice = model.random.choice(pool)
-            if choice.unique_id not in tried:
+            choice = model.weighted_pick(pool, product, tried, resident.pgb, exponent=1.0)
+            if choice is not None:
                 return choice
         if self.relations and model.random.random() < model.p.relationship_preference:
             known = [q for q in pool if q.unique_id in self.relations
