@@ -512,3 +512,13 @@ def report(directory: Path, baseline: str | None) -> None:
     click.echo(f"Report: {path}")
     click.echo("")
     click.echo((path.parent / "summary.txt").read_text(encoding="utf-8").rstrip("\n"))
+
+
+def _register() -> None:
+    """Add the commands that live in their own modules."""
+    from agents_model.cli_calibration import calibrate
+
+    main.add_command(calibrate)
+
+
+_register()

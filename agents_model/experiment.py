@@ -112,6 +112,8 @@ class Experiment:
         grid: Full-factorial parameter values ({name: [values]}).
         sample: Latin-hypercube ranges ({name: [low, high]}); ``sample_size`` points.
         sample_size: Number of Latin-hypercube points.
+        rows: Explicit parameter points ({name: value}), crossed with the grid (for designs
+            of experiments made elsewhere, such as a sensitivity sample or variants).
         baseline: Design the report compares the others with.
         description: What the experiment asks.
         source: File it was read from ("" if built in code).
@@ -127,6 +129,7 @@ class Experiment:
     grid: dict[str, list[Any]] = field(default_factory=dict)
     sample: dict[str, list[float]] = field(default_factory=dict)
     sample_size: int = 0
+    rows: list[dict[str, Any]] = field(default_factory=list)
     baseline: str = ""
     description: str = ""
     source: str = ""
@@ -175,6 +178,10 @@ class Experiment:
                 raise ExperimentError(f"{where}: [grid] '{name}' must be a non-empty list")
             for value in values:
                 base.with_overrides({name: value}, f"{where} [grid]")
+        if not isinstance(self.rows, list) or not all(isinstance(r, dict) for r in self.rows):
+            raise ExperimentError(f"{where}: 'rows' must be a list of tables")
+        for row in self.rows:
+            base.with_overrides(row, f"{where} [rows]")
         for name, bounds in self.sample.items():
             if not (isinstance(bounds, list) and len(bounds) == 2
                     and all(isinstance(b, (int, float)) and not isinstance(b, bool)
@@ -185,10 +192,16 @@ class Experiment:
                 base.with_overrides({name: bound}, f"{where} [sample]")
 
     def points(self) -> list[dict[str, Any]]:
-        """Parameter points: the grid's product, each combined with the Latin-hypercube rows."""
+        """Parameter points: the grid's product x explicit rows, each with every LHS point.
+
+        The order is fixed: grid combinations, then rows, then Latin-hypercube points vary
+        fastest (point index = (grid_index * len(rows) + row_index) * sample_size + lhs_index).
+        """
         names = list(self.grid)
         grid = [dict(zip(names, combo, strict=True))
                 for combo in itertools.product(*(self.grid[n] for n in names))] or [{}]
+        if self.rows:
+            grid = [{**g, **r} for g in grid for r in self.rows]
         if not self.sample:
             return grid
         from scipy.stats import qmc

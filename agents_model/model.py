@@ -297,7 +297,7 @@ class WmoModel(mesa.Model):
         weights = [self.size_weight[q.unique_id] for q in pool]
         provider = self.random.choices(pool, weights=weights)[0]
         resident.level = level_for_need(max(resident.need, 0.36))
-        resident.indicated_hours = resident.product.hours[resident.level]
+        resident.indicated_hours = resident.hours_for(resident.level)
         resident.set_state("in_care")
         provider.add_client(resident)
         resident.review_month = int(self.rng.integers(1, self.p.review_interval + 1))
@@ -959,7 +959,7 @@ class WmoModel(mesa.Model):
         resident.update_need()
         resident.product = INDIVIDUAL_SUPPORT
         resident.level = level_for_need(max(resident.need, 0.36))
-        resident.indicated_hours = INDIVIDUAL_SUPPORT.hours[resident.level]
+        resident.indicated_hours = resident.hours_for(resident.level)
         self.month_stats["step_downs"] += 1
         if INDIVIDUAL_SUPPORT.index in provider.offers:
             provider.add_client(resident)

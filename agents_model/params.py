@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["PARAMS", "SECTIONS", "Param", "by_name", "defaults", "markdown_table"]
+__all__ = ["PARAMS", "PRIORS", "SECTIONS", "Param", "by_name", "defaults", "markdown_table",
+           "priors"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ class Param:
         unit: Unit of measurement.
         source: Evidence code(s) or "assumption".
         doc: One-line explanation shown in the CLI, the app and the docs.
+        prior: Calibration prior (uniform low, high) for uncertain behavioural parameters;
+            None for parameters that are not calibrated.
     """
 
     section: str
@@ -40,6 +43,7 @@ class Param:
     unit: str = "-"
     source: str = "assumption"
     doc: str = ""
+    prior: tuple[float, float] | None = None
 
     @property
     def kind(self) -> type:
@@ -64,11 +68,33 @@ def _fmt(x: float | None) -> str:
     return f"{x:g}"
 
 
-def _p(section, name, default, rng=None, unit="-", source="assumption", doc=""):
+def _p(section, name, default, rng=None, unit="-", source="assumption", doc="", prior=None):
     if isinstance(rng, tuple) and rng and isinstance(rng[0], str):
         return Param(section, name, default, choices=rng, unit=unit, source=source, doc=doc)
     low, high = rng if rng else (None, None)
-    return Param(section, name, default, low, high, (), unit, source, doc)
+    return Param(section, name, default, low, high, (), unit, source, doc, prior)
+
+
+PRIORS: dict[str, tuple[float, float]] = {
+    # Uncertain behavioural parameters calibrated to the targets T1-T6 (uniform priors).
+    "extramuralisation": (0.0, 8.0),
+    "entry_rate": (0.0, 8.0),
+    "supply_induced": (0.0, 1.5),
+    "relationship_preference": (0.3, 0.9),
+    "size_preference": (0.5, 2.5),
+    "client_choice": (0.0, 0.5),
+    "sigma_large": (0.3, 0.8),
+    "sigma_small": (0.1, 0.6),
+    "trust_build": (0.01, 0.1),
+    "trust_erosion": (0.05, 0.25),
+    "shave_propensity": (0.3, 1.0),
+    "upcoding_propensity": (0.2, 0.8),
+    "chronic_share_18_64": (0.05, 0.4),
+    "exit_18_64": (0.001, 0.008),
+    "onset_individual_support_18_64": (2.0, 12.0),
+    "onset_protected_living_18_64": (0.3, 2.0),
+}
+"""Calibration priors by parameter name (attached to the table entries below)."""
 
 
 FUNDING = ("lumpsum", "fee_for_service", "per_client", "result_based", "population_budget")
@@ -343,6 +369,13 @@ PARAMS: tuple[Param, ...] = (
        "Cost of an hour of administration at a provider."),
 )
 
+PARAMS = tuple(p if p.name not in PRIORS else Param(
+    p.section, p.name, p.default, p.low, p.high, p.choices, p.unit, p.source, p.doc,
+    PRIORS[p.name]) for p in PARAMS)
+assert all(n in {p.name for p in PARAMS} for n in PRIORS), "prior for an unknown parameter"
+assert all(p.low <= p.prior[0] < p.prior[1] <= p.high for p in PARAMS if p.prior), \
+    "a prior must lie within the allowed range"
+
 SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(p.section for p in PARAMS))
 
 _BY_NAME = {p.name: p for p in PARAMS}
@@ -352,6 +385,11 @@ assert len(_BY_NAME) == len(PARAMS), "parameter names must be unique"
 def by_name(name: str) -> Param | None:
     """Return the parameter called ``name`` (or None)."""
     return _BY_NAME.get(name)
+
+
+def priors() -> dict[str, tuple[float, float]]:
+    """Calibration priors (uniform bounds) of the uncertain behavioural parameters."""
+    return {p.name: p.prior for p in PARAMS if p.prior}
 
 
 def defaults() -> dict[str, Any]:

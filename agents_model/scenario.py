@@ -29,6 +29,8 @@ __all__ = [
 ]
 
 SCENARIO_ROOT = Path(__file__).resolve().parent.parent / "scenarios"
+CALIBRATED = Path(__file__).resolve().parent.parent / "calibration" / "calibrated.toml"
+"""Calibrated defaults written by ``wmo-abm calibrate``; laid over the table's defaults."""
 
 
 class ScenarioError(ValueError):
@@ -102,7 +104,7 @@ class Scenario:
         sources: Files the scenario was read from, in order.
     """
 
-    values: dict[str, Any] = field(default_factory=defaults)
+    values: dict[str, Any] = field(default_factory=lambda: base_values())
     municipalities: list[MunicipalitySpec] = field(
         default_factory=lambda: [MunicipalitySpec("Gemeente", 50_000, central=True)]
     )
@@ -154,6 +156,34 @@ class Scenario:
         return data
 
 
+_BASE_CACHE: dict[str, Any] = {}
+
+
+def base_values() -> dict[str, Any]:
+    """Every parameter's default, with calibrated values laid over the table's defaults.
+
+    The calibrated values come from ``calibration/calibrated.toml`` (table ``[calibrated]``)
+    when that file exists; they are validated like any scenario value.
+
+    Raises:
+        ScenarioError: The calibrated file is invalid.
+    """
+    key = f"{CALIBRATED}:{CALIBRATED.stat().st_mtime_ns if CALIBRATED.is_file() else 0}"
+    if key not in _BASE_CACHE:
+        values = defaults()
+        if CALIBRATED.is_file():
+            data = _read_toml(CALIBRATED)
+            table = data.get("calibrated", {})
+            if not isinstance(table, dict):
+                raise ScenarioError(f"{CALIBRATED}: [calibrated] must be a table")
+            for name, value in table.items():
+                param = _lookup(name, str(CALIBRATED))
+                values[param.name] = _coerce(param, value, CALIBRATED, name)
+        _BASE_CACHE.clear()
+        _BASE_CACHE[key] = values
+    return dict(_BASE_CACHE[key])
+
+
 def resolve(name: str | Path, kind: str) -> Path:
     """Find a scenario file from a path or a bare name under ``scenarios/<kind>/``.
 
@@ -196,7 +226,7 @@ def load_scenario(path: str | Path, design: str | Path | None = None,
     """
     path = resolve(path, "regions")
     data = _read_toml(path)
-    values = defaults()
+    values = base_values()
     municipalities: list[MunicipalitySpec] = []
     switches: list[Switch] = []
     for section, table in data.items():

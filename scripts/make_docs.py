@@ -83,12 +83,14 @@ def _cell(text: str) -> str:
 
 def parameter_table(section: str) -> str:
     """Render one section of the parameter table as a Markdown table."""
-    rows = ["| name | default | allowed | unit | source | meaning |",
-            "|---|---|---|---|---|---|"]
+    rows = ["| name | default | allowed | unit | source | calibration prior | meaning |",
+            "|---|---|---|---|---|---|---|"]
     for p in params.PARAMS:
         if p.section != section:
             continue
-        cells = [f"`{p.name}`", f"`{_default(p)}`", p.allowed(), p.unit, p.source, _meaning(p)]
+        prior = f"uniform {p.prior[0]:g} to {p.prior[1]:g}" if p.prior else "-"
+        cells = [f"`{p.name}`", f"`{_default(p)}`", p.allowed(), p.unit, p.source, prior,
+                 _meaning(p)]
         rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(rows) + "\n"
 

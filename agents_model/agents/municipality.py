@@ -173,7 +173,7 @@ class Municipality(mesa.Agent):
             resident.product = INDIVIDUAL_SUPPORT
             resident.level = 2
             model.month_stats["ambulatory_alternative"] += 1
-        resident.indicated_hours = resident.product.hours[resident.level]
+        resident.indicated_hours = resident.hours_for(resident.level)
         resident.pgb = model.random.random() < model.design.pgb_share
         resident.placement_attempts = 0
         resident.set_state("waiting_placement")
@@ -231,7 +231,7 @@ class Municipality(mesa.Agent):
             model.month_stats["upcode_requests"] += 1
             if not worker.scrutinises():
                 resident.level += 1
-                resident.indicated_hours = resident.product.hours[resident.level]
+                resident.indicated_hours = resident.hours_for(resident.level)
                 resident.upcoded = True
                 model.month_stats["upcoded"] += 1
         resident.set_state("in_care")
@@ -297,7 +297,7 @@ class Municipality(mesa.Agent):
                                      or upcoded != resident.upcoded):
             provider.remove_client(resident)
             resident.level, resident.upcoded = new_level, upcoded
-            resident.indicated_hours = resident.product.hours[new_level]
+            resident.indicated_hours = resident.hours_for(new_level)
             if not contracted:
                 resident.placement_attempts = 0
                 resident.set_state("waiting_placement")

@@ -249,11 +249,12 @@ class Provider(mesa.Agent):
         pool = self.pooling()
         shortfall = self.provider_shortfall()
         push = self.sigma * p.shave_propensity * (1.0 - deterrence)
+        profile = self._caseload_profile()
         for product in self.offers:
-            n = len(self.clients[product])
             for level in LEVELS:
-                complexity = 0.3 if n == 0 else self._mean_complexity(product, level)
-                cost = self.client_cost(product, level, complexity) + self.admin_per_client()
+                complexity, hours_factor = profile.get((product, level), (MEAN_COMPLEXITY, 1.0))
+                cost = self.client_cost(product, level, complexity) * hours_factor \
+                    + self.admin_per_client()
                 value = self.client_value(product, level, buyer)
                 gap = max(0.0, 1.0 - value / cost) if cost > 0 else 0.0
                 need = (1.0 - pool) * gap + pool * min(gap, shortfall)
@@ -264,13 +265,16 @@ class Provider(mesa.Agent):
         n = self.n_clients()
         return self.admin_month / n if n else 0.0
 
-    def _mean_complexity(self, product: int, level: int) -> float:
-        n = c = 0.0
-        for key, line in self.book.items():
-            if key[1] == product and key[2] == level:
-                n += line[0]
-                c += line[2]
-        return c / n if n else 0.3
+    def _caseload_profile(self) -> dict[tuple[int, int], tuple[float, float]]:
+        """Mean complexity and indicated hours (relative to standard) per product and level."""
+        sums: dict[tuple[int, int], list[float]] = {}
+        for (_, product, level, _, _), (n, hours, complexity) in self.book.items():
+            acc = sums.setdefault((product, level), [0.0, 0.0, 0.0])
+            acc[0] += n
+            acc[1] += hours
+            acc[2] += complexity
+        return {key: (c / n, h / (n * PRODUCTS[key[0]].hours[key[1]]))
+                for key, (n, h, c) in sums.items() if n > 0}
 
     def wants_upcode(self, resident: Resident, buyer: ContractSet) -> bool:
         """Ask the access worker for a higher level than the need fits (M7 upcoding).

@@ -69,6 +69,7 @@ class Resident(mesa.Agent):
         self.provider: Provider | None = None
         self.level = -1
         self.indicated_hours = 0.0
+        self.intensity = float(model.random.random())
         self.delivered_hours = 0.0
         self.pgb = False
         self.upcoded = False
@@ -107,6 +108,18 @@ class Resident(mesa.Agent):
     def schedule(self, months: int, kind: str) -> None:
         """Put an event of ``kind`` on the agenda ``months`` from now (stale if state changes)."""
         self.model.agenda_add(self.model.month + max(1, months), self, kind, self.version)
+
+    def hours_for(self, level: int) -> float:
+        """Indicated hours per month at ``level`` for this resident (M6, T3).
+
+        Indications vary around the level's standard hours: within the light and medium
+        levels by +-20%; the intensive level is open-ended upwards (right-skewed, mean about
+        +8%), so a fee per level built on standard hours leaves the heaviest clients
+        underpaid.
+        """
+        u = self.intensity
+        factor = 0.8 + 0.4 * u if level < 2 else 0.85 + 0.7 * u * u
+        return self.product.hours[level] * factor
 
     # --- need dynamics --------------------------------------------------------------------------
 

@@ -1,0 +1,149 @@
+"""Calibration: pattern statistics with known answers, scoring, selection and the pipeline."""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from agents_model import scenario as scenario_module
+from agents_model.calibration import (
+    TARGETS,
+    Target,
+    calibration_experiment,
+    conflicts,
+    distance,
+    load_targets,
+    select,
+    statistic,
+)
+from agents_model.cli import main
+from agents_model.experiment import ExperimentError
+from agents_model.params import priors
+from agents_model.scenario import ScenarioError, load_scenario
+
+
+def frame(values, other=None):
+    months = list(range(len(values)))
+    data = {"month": months, "k": values}
+    if other is not None:
+        data["d"] = other
+    return pd.DataFrame(data)
+
+
+def target(statistic_name, low=0.0, high=1.0, **kw):
+    return Target("X", "p", "s", kw.pop("kpi", "k"), statistic_name, "base", low, high, **kw)
+
+
+def test_statistics_have_known_answers():
+    values = [10.0] + [float(m) for m in range(1, 25)]
+    f = frame(values, other=[2.0] * 25)
+    assert statistic(f, target("mean_last_year"), 24) == pytest.approx(sum(range(13, 25)) / 12)
+    assert statistic(f, target("growth"), 24) == pytest.approx(18.5 / 10.0)
+    assert statistic(f, target("slope"), 24) == pytest.approx(12.0)
+    assert statistic(f, target("share", denominator="d"), 24) == pytest.approx(18.5 / 2.0)
+    assert statistic(f, target("mean_last_year"), 12) == pytest.approx(sum(range(1, 13)) / 12)
+
+
+def test_distance_is_zero_inside_and_grows_outside():
+    t = target("value", low=1.0, high=3.0)
+    assert distance(2.0, t) == 0.0
+    assert distance(4.0, t) == pytest.approx(0.5)
+    assert distance(0.0, t) == pytest.approx(0.5)
+    assert math.isinf(distance(math.nan, t))
+
+
+def test_selection_prefers_sets_meeting_every_pattern():
+    scores = pd.DataFrame({"met": [2, 1, 2], "total": [0.0, 0.4, 0.0], "d_A": [0, 0, 0],
+                           "d_B": [0, 0.4, 0]})
+    kept, method = select(scores, 2)
+    assert list(kept.index) == [0, 2] and method.startswith("rejection")
+    scores = pd.DataFrame({"met": [1] * 20, "total": [float(i) for i in range(20)]})
+    kept, method = select(scores, 2)
+    assert list(kept.index) == [0, 1] and method.startswith("pattern filtering")
+
+
+def test_conflicting_patterns_are_found():
+    scores = pd.DataFrame({"d_T1": [0.0, 1.0], "d_T2": [1.0, 0.0], "d_T3": [0.0, 0.0]})
+    targets = load_targets()
+    targets.targets = [Target(i, "p", "s", "k", "mean_last_year", "base", 0, 1)
+                       for i in ("T1", "T2", "T3")]
+    assert conflicts(scores, targets) == [("T1", "T2")]
+
+
+def test_targets_file_covers_t1_to_t6():
+    targets = load_targets(TARGETS)
+    ids = {t.id[:2] for t in targets.targets}
+    assert ids == {"T1", "T2", "T3", "T4", "T5", "T6"}
+    assert targets.month == 60
+
+
+@pytest.mark.parametrize("text,message", [
+    ('[setup]\nregion="leiden_2015"\ndesign="own"\nmonth=60\n[[target]]\nid="A"\npattern="p"\n'
+     'source="s"\nkpi="nonsense"\nstatistic="growth"\nvariant="base"\nlow=0\nhigh=1\n',
+     "unknown KPI"),
+    ('[setup]\nregion="leiden_2015"\ndesign="own"\nmonth=60\n[[target]]\nid="A"\npattern="p"\n'
+     'source="s"\nkpi="hhi"\nstatistic="growth"\nvariant="other"\nlow=0\nhigh=1\n',
+     "unknown variant"),
+    ('[setup]\nregion="leiden_2015"\ndesign="own"\nmonth=60\n', "no [[target]]"),
+])
+def test_bad_targets_files_are_refused(tmp_path, text, message):
+    path = tmp_path / "t.toml"
+    path.write_text(text)
+    with pytest.raises(ExperimentError, match=re.escape(message)):
+        load_targets(path)
+
+
+def test_calibration_experiment_crosses_variants_with_the_sample():
+    targets = load_targets()
+    exp = calibration_experiment(targets, budget=4, seeds=2, scale=0.05)
+    points = exp.points()
+    assert len(points) == 4 * len(targets.variants)
+    assert all(p.get("tariff_factor") == 0.85 for p in points[4:])
+    assert set(priors()) <= set(points[0])
+    assert exp.spec_hash() != calibration_experiment(targets, 5, 2, 0.05).spec_hash()
+    assert len(exp.runs()) == 4 * 2 * 2
+
+
+def test_calibration_pipeline_end_to_end(tmp_path, monkeypatch):
+    short = tmp_path / "targets.toml"
+    short.write_text(TARGETS.read_text().replace("month = 60", "month = 12"))
+    out = tmp_path / "cal"
+    installed = tmp_path / "calibrated.toml"
+    monkeypatch.setattr(scenario_module, "CALIBRATED", installed)
+    result = CliRunner().invoke(main, ["calibrate", "--budget", "2", "--seeds", "1", "--scale",
+                                       "0.02", "--targets", str(short), "--out", str(out),
+                                       "--workers", "0", "--quiet", "--install"])
+    assert result.exit_code == 0, result.output
+    report = (out / "analysis" / "report.md").read_text()
+    for t in ("T1a", "T2", "T3b", "T4a", "T5", "T6"):
+        assert t in report
+    assert (out / "analysis" / "patterns.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert installed.is_file()
+    values = scenario_module.base_values()
+    calibrated = tomllib.loads(installed.read_text())["calibrated"]
+    assert set(calibrated) == set(priors())
+    for name, value in calibrated.items():
+        assert values[name] == pytest.approx(value)
+        low, high = priors()[name]
+        assert low <= value <= high
+    again = CliRunner().invoke(main, ["calibrate", "--budget", "2", "--seeds", "1", "--scale",
+                                      "0.02", "--targets", str(short), "--out", str(out),
+                                      "--workers", "0", "--quiet"])
+    assert "0 runs finished now, 4 were already done" in again.output
+
+
+def test_calibrated_defaults_are_laid_under_the_scenarios(tmp_path, monkeypatch):
+    path = tmp_path / "calibrated.toml"
+    path.write_text("[calibrated]\nsupply_induced = 0.77\n")
+    monkeypatch.setattr(scenario_module, "CALIBRATED", path)
+    assert load_scenario("woerden_2017")["supply_induced"] == 0.77
+    assert load_scenario("woerden_2017", overrides={"supply_induced": 0.1})["supply_induced"] \
+        == 0.1
+    path.write_text("[calibrated]\nsupply_induced = 99.0\n")
+    with pytest.raises(ScenarioError, match="supply_induced"):
+        load_scenario("woerden_2017")
