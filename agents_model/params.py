@@ -77,8 +77,9 @@ def _p(section, name, default, rng=None, unit="-", source="assumption", doc="", 
 
 PRIORS: dict[str, tuple[float, float]] = {
     # Uncertain behavioural parameters calibrated to the targets T1-T6 (uniform priors).
-    "extramuralisation": (0.0, 8.0),
-    "entry_rate": (0.0, 8.0),
+    "extramuralisation": (0.0, 20.0),
+    "initial_stock_factor": (0.4, 1.2),
+    "entry_rate": (0.0, 6.0),
     "supply_induced": (0.0, 1.5),
     "relationship_preference": (0.3, 0.9),
     "size_preference": (0.5, 2.5),
