@@ -123,7 +123,7 @@ def caseload(model: WmoModel) -> dict[str, float]:
     by_product = [0.0] * len(PRODUCTS)
     is_hours = is_n = heavy_hours = heavy_done = 0.0
     for q in model.providers:
-        for (_, product, level, _, _), (n, hours, _) in q.book.items():
+        for (_, product, level, _, _), (n, hours, _, shown) in q.book.items():
             total += n
             by_product[product] += n
             if level == 2:
@@ -133,7 +133,7 @@ def caseload(model: WmoModel) -> dict[str, float]:
                 is_hours += done
                 is_n += n
                 if level == 2:
-                    heavy_hours += hours
+                    heavy_hours += shown
                     heavy_done += done
         old += q.old_clients
     out = {f"clients_{p.key}": by_product[p.index] for p in PRODUCTS}

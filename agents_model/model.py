@@ -466,7 +466,8 @@ class WmoModel(mesa.Model):
             indicated += i
             delivered += d
         for provider in self.providers:
-            for (muni_id, product, level, pgb, sub), (n, hours, _) in list(provider.book.items()):
+            for (muni_id, product, level, pgb, sub), (n, hours, _, _) in \
+                    list(provider.book.items()):
                 m = self.muni_by_id[muni_id]
                 ratio = provider.ratio[product][level]
                 prod = PRODUCTS[product]

@@ -91,6 +91,8 @@ PRIORS: dict[str, tuple[float, float]] = {
     "shave_propensity": (0.3, 1.0),
     "upcoding_propensity": (0.2, 0.8),
     "chronic_share_18_64": (0.05, 0.4),
+    "chronic_share_75": (0.5, 0.95),
+    "onset_household_help_75": (30.0, 90.0),
     "exit_18_64": (0.001, 0.008),
     "onset_individual_support_18_64": (2.0, 12.0),
     "onset_protected_living_18_64": (0.3, 2.0),

@@ -37,6 +37,10 @@ def check_invariants(model: WmoModel) -> None:
         assert all(c >= 0.0 for c in q.capacity)
         assert all(0.0 < r <= 1.0 for row in q.ratio for r in row)
         assert sum(line[0] for line in q.book.values()) == q.n_clients()
+        planned = sum(r.planned_hours() for group in q.clients for r in group)
+        indicated = sum(r.indicated_hours for group in q.clients for r in group)
+        assert abs(sum(line[1] for line in q.book.values()) - planned) < 1e-6 * (1 + planned)
+        assert abs(sum(line[3] for line in q.book.values()) - indicated) < 1e-6 * (1 + indicated)
     for m in model.municipalities:
         assert 0.0 <= m.info_quality <= 1.0
         assert m.rules >= 0

@@ -44,7 +44,8 @@ class Provider(mesa.Agent):
         ratio: Delivered / indicated hours per product and level (its delivery policy).
         clients: Residents in care per product index.
         book: Caseload per (municipality id, product, level, pgb, subcontracted):
-            [clients, indicated hours, complexity sum].
+            [clients, planned hours, complexity sum, indicated hours]; planned hours leave out
+            what an upcoded indication adds above the fitting level (M7).
         entry_month: Month it entered the market.
     """
 
@@ -106,10 +107,11 @@ class Provider(mesa.Agent):
                resident.pgb, resident.subcontracted)
         line = self.book.get(key)
         if line is None:
-            line = self.book[key] = [0.0, 0.0, 0.0]
+            line = self.book[key] = [0.0, 0.0, 0.0, 0.0]
         line[0] += 1
-        line[1] += resident.indicated_hours
+        line[1] += resident.planned_hours()
         line[2] += resident.complexity
+        line[3] += resident.indicated_hours
         self.upcoded_clients += resident.upcoded
         self.old_clients += resident.band == 2
         resident.provider = self
@@ -122,8 +124,9 @@ class Provider(mesa.Agent):
                resident.pgb, resident.subcontracted)
         line = self.book[key]
         line[0] -= 1
-        line[1] -= resident.indicated_hours
+        line[1] -= resident.planned_hours()
         line[2] -= resident.complexity
+        line[3] -= resident.indicated_hours
         self.upcoded_clients -= resident.upcoded
         self.old_clients -= resident.band == 2
         if line[0] <= 0:
@@ -268,7 +271,7 @@ class Provider(mesa.Agent):
     def _caseload_profile(self) -> dict[tuple[int, int], tuple[float, float]]:
         """Mean complexity and indicated hours (relative to standard) per product and level."""
         sums: dict[tuple[int, int], list[float]] = {}
-        for (_, product, level, _, _), (n, hours, complexity) in self.book.items():
+        for (_, product, level, _, _), (n, hours, complexity, _) in self.book.items():
             acc = sums.setdefault((product, level), [0.0, 0.0, 0.0])
             acc[0] += n
             acc[1] += hours
@@ -334,10 +337,10 @@ class Provider(mesa.Agent):
         p, design, rule = model.p, model.design, model.rule
         care_cost = indicated = delivered = admin_hours = 0.0
         systems = len({key[0] for key in self.book}) if not p.shared_admin_system else 1
-        for (_, product, level, _, sub), (n, hours, complexity) in self.book.items():
+        for (_, product, level, _, sub), (n, hours, complexity, shown) in self.book.items():
             ratio = self.ratio[product][level]
             done = hours * ratio
-            indicated += hours
+            indicated += shown
             delivered += done
             care_cost += done * self.hourly_cost(product, complexity / n)
             admin_hours += n * rule.admin_hours * systems

@@ -109,6 +109,15 @@ class Resident(mesa.Agent):
         """Put an event of ``kind`` on the agenda ``months`` from now (stale if state changes)."""
         self.model.agenda_add(self.model.month + max(1, months), self, kind, self.version)
 
+    def planned_hours(self) -> float:
+        """Hours the provider plans to deliver (M7, T3).
+
+        An upcoded indication gets the care of the level that fits, not of the level paid for.
+        """
+        if self.upcoded and self.level > 0:
+            return min(self.indicated_hours, self.hours_for(self.level - 1))
+        return self.indicated_hours
+
     def hours_for(self, level: int) -> float:
         """Indicated hours per month at ``level`` for this resident (M6, T3).
 
@@ -150,7 +159,7 @@ class Resident(mesa.Agent):
         self.need = need
         if self.state == "in_care" and self.provider is not None:
             ratio = self.provider.ratio[self.product.index][self.level]
-            self.delivered_hours += self.indicated_hours * ratio * dt
+            self.delivered_hours += self.planned_hours() * ratio * dt
         self.last_update = now
 
     # --- decisions ------------------------------------------------------------------------------

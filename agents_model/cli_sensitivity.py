@@ -1,0 +1,102 @@
+"""The ``sensitivity`` command: global sensitivity analysis of behaviour and policy parameters.
+
+``wmo-abm sensitivity --method morris --n 10`` draws a SALib sample over the parameters of
+:data:`agents_model.sensitivity.FACTORS`, runs every point under open house and strategic
+partners with shared seeds through the experiment runner (local processes, this process or a
+Dask cluster; interrupted runs resume), and writes the analysis into ``OUT/analysis/``:
+``indices.csv``, ``outcomes.csv``, ``figures/*.png`` and ``report.md``.
+
+Bad input (unknown method, N out of bounds, a folder holding another experiment) raises
+:class:`agents_model.experiment.ExperimentError` or :class:`click.BadParameter`; under the
+``wmo-abm`` group it is printed as one line and the exit status is 2.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from agents_model.experiment import ExperimentError
+
+__all__ = ["sensitivity"]
+
+
+@click.command("sensitivity")
+@click.option("--method", "-m", default="morris", show_default=True, metavar="morris|sobol",
+              help="Morris screening (mu*, sigma) or Sobol indices (S1, ST).")
+@click.option("--n", "n", type=int, default=None,
+              help="Morris trajectories (2-500) [default: 10] or Sobol base samples, a power "
+                   "of 2 (4-4096) [default: 64].")
+@click.option("--seeds", type=click.IntRange(1, 1000), default=2, show_default=True,
+              help="Seeds per point and design (shared by both designs).")
+@click.option("--years", type=click.IntRange(1, 50), default=8, show_default=True,
+              help="Years per run.")
+@click.option("--region", default="leiden_2015", show_default=True,
+              help="Region (bare name or file).")
+@click.option("--scale", type=click.FloatRange(0.001, 10.0), default=0.05, show_default=True,
+              help="population_scale of every run.")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Results folder [default: out/sensitivity_<method>].")
+@click.option("--workers", "-w", type=click.IntRange(0, 512), default=None,
+              help="Local worker processes (default: number of cores; 0: this process).")
+@click.option("--scheduler", metavar="ADDR", envvar="DASK_SCHEDULER_ADDRESS", default=None,
+              help="Run on a Dask cluster (tcp://host:port; also DASK_SCHEDULER_ADDRESS).")
+@click.option("--quiet", "-q", is_flag=True, help="Do not show the progress bar.")
+def sensitivity(method: str, n: int | None, seeds: int, years: int, region: str, scale: float,
+                out: Path | None, workers: int | None, scheduler: str | None,
+                quiet: bool) -> None:
+    """Global sensitivity analysis of behaviour and policy parameters.
+
+    Every sample point runs under open house and strategic partners with the same seeds; the
+    analysis covers transformation, spend, waiting time, trust both ways and regional cohesion
+    under each design and their difference. Running the same command again resumes.
+    """
+    from agents_model.experiment import make_executor, run_experiment
+    from agents_model.sensitivity import METHODS, analyse_folder, build_experiment
+
+    method = method.strip().lower()
+    if method not in METHODS:
+        raise ExperimentError(f"--method: must be one of {', '.join(METHODS)}, got {method!r}")
+    if n is None:
+        n = 10 if method == "morris" else 64
+    experiment = build_experiment(method, n, seeds=seeds, years=years, region=region,
+                                  scale=scale)
+    out = out or Path("out") / f"sensitivity_{method}"
+    runs = experiment.runs()
+    where = f"Dask scheduler {scheduler}" if scheduler else \
+        ("this process" if workers == 0 else f"{workers or 'all'} local worker(s)")
+    click.echo(f"{experiment.name}: {len(experiment.sample_rows)} points x "
+               f"{len(experiment.designs)} designs x {seeds} seeds = {len(runs)} runs on "
+               f"{where}; results in {out}", err=True)
+    executor, close = make_executor(workers, scheduler)
+    start = time.perf_counter()
+    try:
+        result = run_experiment(experiment, out, executor, progress=not quiet)
+    finally:
+        close()
+    wall = time.perf_counter() - start
+    click.echo(f"{result.ok} runs finished now, {result.skipped} were already done, "
+               f"{result.failed} failed (of {result.total}).")
+    for run_id, error in result.failures[:10]:
+        click.echo(f"  failed {run_id}: {error}")
+    facts = {"where": where}
+    if result.skipped == 0:
+        facts["wall_seconds"] = wall
+    report = analyse_folder(out, facts=facts, experiment=experiment)
+    click.echo(f"Analysis: {report}")
+    for line in _findings(report.parent / "indices.csv"):
+        click.echo(line)
+
+
+def _findings(path: Path) -> list[str]:
+    """One line per outcome: its three most influential parameters."""
+    import pandas as pd
+
+    indices = pd.read_csv(path)
+    lines = []
+    for outcome, t in indices.groupby("outcome", sort=False):
+        top = t.sort_values("rank").head(3)["parameter"]
+        lines.append(f"  {outcome}: {', '.join(top)}")
+    return lines
