@@ -66,6 +66,7 @@ __all__ = [
     "RunControls",
     "SetupPanel",
     "app_context",
+    "bounded_error",
     "design_title",
     "message_text",
     "region_title",
@@ -137,7 +138,7 @@ def message_text(message: Message, lang: str) -> str:
     return t(message.key, lang, **values)
 
 
-def _bounded_error(text: str, check: Callable[[str], Any], name: str, lang: str) -> list[str]:
+def bounded_error(text: str, check: Callable[[str], Any], name: str, lang: str) -> list[str]:
     """Inline error of a text field (empty when the text is valid)."""
     try:
         check(text)
@@ -163,7 +164,7 @@ def LanguageToggle(lang: solara.Reactive[str]):
 
 
 @solara.component
-def MessageBar(message: Message | None, lang: str, on_close: Callable[[], None] | None = None):
+def MessageBar(message: Message | None, lang: str):
     """The latest refusal or notice, in the visitor's language."""
     if message is None:
         return solara.Div(classes=["wmo-message-none"])
@@ -188,11 +189,13 @@ def LeverControl(name: str, value: Any, lang: str, on_value: Callable[[Any], Non
         items = [{"text": choice_label(name, c, lang), "value": c} for c in param.choices]
         return rv.Select(label=label, items=items, v_model=value, on_v_model=on_value,
                          hint=hint, persistent_hint=True, dense=True, class_=css,
-                         style_="margin: 6px 0 4px 0")
+                         style_="margin: 14px 0 4px 0")
     integer = param.kind is int
     step = 1 if integer else SLIDER_STEPS.get(name, (param.high - param.low) / 100.0)
     shown = num(value, lang) if integer else num(round(float(value), 4), lang)
     suffix = unit(param.unit, lang)
+    if param.unit == "0-1":
+        suffix = "(0-1)"
 
     def set_value(v):
         if v is None:
@@ -244,7 +247,7 @@ def SetupPanel():
             on_v_model=lambda v: session.set_text("population_scale", v or ""),
             suffix=unit(scale_param.unit, lang), hint=param_doc("population_scale", lang),
             persistent_hint=True, dense=True, class_="wmo-population-scale",
-            error_messages=_bounded_error(draft.population_scale,
+            error_messages=bounded_error(draft.population_scale,
                                           limits.check_population_scale, "population_scale",
                                           lang))
         rv.TextField(
@@ -252,7 +255,7 @@ def SetupPanel():
                   f"{num(limits.SEED_MAX, lang)})",
             v_model=draft.seed, on_v_model=lambda v: session.set_text("seed", v or ""),
             hint=t("seed_doc", lang), persistent_hint=True, dense=True, class_="wmo-seed",
-            error_messages=_bounded_error(draft.seed, limits.check_seed, "seed", lang))
+            error_messages=bounded_error(draft.seed, limits.check_seed, "seed", lang))
         if session.pending():
             solara.Warning(t("pending", lang), dense=True, classes=["wmo-pending"])
     return main

@@ -39,8 +39,8 @@ from agents_model.viz.components import (
     PlayLoop,
     RunControls,
     SetupPanel,
-    _bounded_error,
     app_context,
+    bounded_error,
     design_title,
     message_text,
     region_title,
@@ -54,6 +54,11 @@ __all__ = ["NAV", "AboutPage", "ComparePage", "GlossaryPage", "Layout", "Simulat
 NAV: dict[str, str] = {"/": "nav_simulate", "compare": "nav_compare",
                        "glossary": "nav_glossary", "about": "nav_about"}
 """Route path -> text key of its navigation button."""
+
+
+def _title(key: str, lang: str):
+    """The browser tab's title: page and app name, in the visitor's language."""
+    return solara.Title(f"{t(key, lang)} · {t('app_title', lang)}")
 
 
 def _initial_lang(search: str | None) -> str:
@@ -84,7 +89,6 @@ def Layout(children=[]):  # noqa: B006 - Solara's layout signature
     lang = app.session.lang.value
     route, routes = solara.use_route()
     with solara.Column(gap="0px", classes=["wmo-app"], style={"min-height": "100vh"}) as main:
-        solara.Title(t("app_title", lang))
         with rv.AppBar(color="#1d4e6f", dark=True, dense=True, flat=True,
                        class_="wmo-appbar"):
             rv.ToolbarTitle(children=[t("app_title", lang)], class_="wmo-title")
@@ -112,6 +116,7 @@ def SimulatePage():
     session.tick.value  # noqa: B018 - redraw the views after each step
     view = session.view
     with solara.Row(gap="16px", style={"align-items": "flex-start", "flex-wrap": "wrap"}) as main:
+        _title("nav_simulate", lang)
         PlayLoop()
         with solara.Column(style={"flex": "0 1 360px", "min-width": "300px"}):
             SetupPanel()
@@ -184,6 +189,7 @@ def ComparePage():
     design_items = [{"text": design_title(d, lang), "value": d} for d in designs()]
     busy = status.phase in ("waiting", "running")
     with solara.Column(gap="8px", classes=["wmo-compare"]) as main:
+        _title("nav_compare", lang)
         solara.HTML(tag="h2", unsafe_innerHTML=html.escape(t("compare_title", lang)))
         solara.Text(t("compare_intro", lang), style={"font-size": "0.9em"})
         with solara.Row(gap="12px", style={"flex-wrap": "wrap"}):
@@ -216,7 +222,7 @@ def ComparePage():
                              on_v_model=lambda v, r=reactive: r.set(v or ""), hint=t(doc, lang),
                              persistent_hint=True, dense=True, class_=css,
                              style_="max-width: 260px",
-                             error_messages=_bounded_error(reactive.value, check, name, lang))
+                             error_messages=bounded_error(reactive.value, check, name, lang))
         with solara.Row(gap="8px", style={"align-items": "center"}):
             solara.Button(t("run_compare", lang), on_click=start, color="primary",
                           icon_name="mdi-play-box-multiple", disabled=busy,
@@ -290,6 +296,7 @@ def GlossaryPage():
     lang = use_app().session.lang.value
     nl = lang == "nl"
     with solara.Column(gap="8px") as main:
+        _title("nav_glossary", lang)
         solara.HTML(tag="h2", unsafe_innerHTML=html.escape(t("glossary_title", lang)))
         solara.Text(t("glossary_intro", lang))
         _table([t("col_dutch", lang), t("col_model", lang), t("col_meaning", lang)],
@@ -306,6 +313,8 @@ def GlossaryPage():
 def AboutPage():
     """What the model is, how to use the app and read it, and the model's limits."""
     lang = use_app().session.lang.value
-    text = markdown.markdown(ABOUT[lang])
-    return solara.HTML(tag="div", unsafe_innerHTML=text, classes=["wmo-about"],
-                       style="max-width: 900px")
+    with solara.Column(gap="0px") as main:
+        _title("nav_about", lang)
+        solara.HTML(tag="div", unsafe_innerHTML=markdown.markdown(ABOUT[lang]),
+                    classes=["wmo-about"], style="max-width: 900px")
+    return main

@@ -14,12 +14,14 @@ Nothing here draws or knows about widgets; reactive values tell the components w
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import threading
 import time
 import tomllib
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -128,11 +130,18 @@ def preset_info(kind: str, name: str) -> tuple[str, str]:
     if name == OWN:
         return ("", "")
     try:
-        with resolve(name, kind).open("rb") as fh:
-            data = tomllib.load(fh)
+        path = resolve(name, kind)
+        return _read_preset(str(path), kind, path.stat().st_mtime)
     except (OSError, ScenarioError, tomllib.TOMLDecodeError):
         return (name, "")
+
+
+@functools.lru_cache(maxsize=64)
+def _read_preset(path: str, kind: str, _mtime: float) -> tuple[str, str]:
+    with open(path, "rb") as fh:
+        data = tomllib.load(fh)
     head = data.get("scenario" if kind == "regions" else "governance", {})
+    name = Path(path).stem
     return (str(head.get("name", name)), " ".join(str(head.get("description", "")).split()))
 
 

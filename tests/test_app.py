@@ -1,0 +1,386 @@
+"""The browser app, without a browser: pages rendered into a widget tree and clicked in Python."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import time
+from pathlib import Path
+
+import ipyvuetify as v
+import pandas as pd
+import pytest
+import solara
+from solara.components.echarts import EchartsWidget
+
+from agents_model import load_scenario
+from agents_model.fingerprint import load_fingerprint, replay
+from agents_model.model import WmoModel
+from agents_model.params import by_name
+from agents_model.viz import charts, compare, i18n, limits
+from agents_model.viz.components import use_app
+from agents_model.viz.layout import extend_layout, graph_layout
+from agents_model.viz.pages import Layout, SimulatePage
+from agents_model.viz.state import Session, fingerprint_json
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_app():
+    spec = importlib.util.spec_from_file_location("wmo_app", ROOT / "app.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def render(routes, path="/"):
+    element = solara.RoutingProvider(routes=routes, pathname=path,
+                                     children=[solara.RenderPage()])
+    return solara.render(element, handle_error=False)[1]
+
+
+def render_with_probe():
+    """Render the simulation page inside the app's layout; return (rc, the visitor's state)."""
+    seen = []
+
+    @solara.component
+    def ProbePage():
+        seen.append(use_app())
+        return SimulatePage()
+
+    rc = render([solara.Route(path="/", component=ProbePage, layout=Layout)])
+    return rc, seen[-1]
+
+
+def text_of(rc, css):
+    return "".join(str(c) for c in rc.find(class_=css).widget.children)
+
+
+def html_widget(rc, css):
+    """The raw-HTML widget carrying the CSS class ``css``."""
+    found = [w for w in rc.find(solara.widgets.HTML).widgets
+             if css in (w.attributes or {}).get("class", "").split()]
+    assert len(found) == 1, f"{len(found)} HTML widgets with class {css}"
+    return found[0]
+
+
+def button(rc, css):
+    return rc.find(v.Btn, class_=css).widget
+
+
+def labels(rc):
+    """Every label of a select or text field on the page."""
+    return {w.label for w in rc.find(v.Select).widgets + rc.find(v.TextField).widgets}
+
+
+@pytest.fixture(scope="module")
+def app_module():
+    return load_app()
+
+
+# --- the page -------------------------------------------------------------------------------------
+
+
+def test_main_page_shows_region_selector_and_kpi_chart(app_module):
+    rc = render(app_module.routes)
+    region = rc.find(v.Select, class_="wmo-region-select").widget
+    assert region.v_model == "leiden_2015"
+    assert {item["value"] for item in region.items} >= {"leiden_2015", "woerden_2017"}
+    charts_found = rc.find(v.Html, class_="wmo-kpi-chart").find(EchartsWidget)
+    assert len(charts_found) == len(charts.KPI_PANELS)
+    option = charts_found.widgets[0].option
+    assert option["series"] and len(option["xAxis"]["data"]) == 1  # month 0 only
+    assert text_of(rc, "wmo-month") == "Month 0 (start, 2015)"
+
+
+def test_clicking_step_advances_the_month_shown(app_module):
+    rc = render(app_module.routes)
+    button(rc, "wmo-step").click()
+    assert text_of(rc, "wmo-month") == "Month 1 (January 2015)"
+    button(rc, "wmo-step").click()
+    assert text_of(rc, "wmo-month") == "Month 2 (February 2015)"
+    option = rc.find(v.Html, class_="wmo-kpi-chart").find(EchartsWidget).widgets[0].option
+    assert len(option["xAxis"]["data"]) == 3
+
+
+def test_switching_language_replaces_english_labels_with_dutch(app_module):
+    rc = render(app_module.routes)
+    assert "Step" in button(rc, "wmo-step").children
+    assert "Region" in labels(rc)
+    rc.find(v.BtnToggle, class_="wmo-lang-toggle").widget.v_model = 1
+    assert "Stap" in button(rc, "wmo-step").children
+    assert "Step" not in button(rc, "wmo-step").children
+    assert "Regio" in labels(rc) and "Region" not in labels(rc)
+    assert text_of(rc, "wmo-month") == "Maand 0 (start, 2015)"
+    rc.find(v.BtnToggle, class_="wmo-lang-toggle").widget.v_model = 0
+    assert "Step" in button(rc, "wmo-step").children
+
+
+def test_dutch_from_the_address(app_module):
+    rc = render(app_module.routes, "/?lang=nl")
+    assert "Stap" in button(rc, "wmo-step").children
+
+
+def test_changing_the_region_preset_rebuilds_the_model():
+    rc, app = render_with_probe()
+    button(rc, "wmo-step").click()
+    first = app.session.run.model
+    assert len(first.municipalities) == 5
+    rc.find(v.Select, class_="wmo-region-select").widget.v_model = "woerden_2017"
+    model = app.session.run.model
+    assert model is not first
+    assert model.month == 0 and len(model.municipalities) == 1
+    assert text_of(rc, "wmo-month") == "Month 0 (start, 2017)"
+    assert "municipalities: 1" in text_of(rc, "wmo-counts")
+    assert rc.find(v.Select, class_="wmo-lever-funding").widget.v_model == "fee_for_service"
+
+
+def test_changing_the_design_preset_takes_its_levers():
+    rc, app = render_with_probe()
+    rc.find(v.Select, class_="wmo-design-select").widget.v_model = "strategic_partners"
+    assert app.session.run.model.p.procurement == "strategic_partners"
+    assert app.session.run.model.p.contract_years == 8
+
+
+def test_out_of_bounds_population_scale_is_refused_and_the_model_kept():
+    rc, app = render_with_probe()
+    button(rc, "wmo-step").click()
+    model = app.session.run.model
+    field = rc.find(v.TextField, class_="wmo-population-scale").widget
+    field.v_model = "0.5"
+    assert rc.find(v.TextField, class_="wmo-population-scale").widget.error_messages
+    button(rc, "wmo-reset").click()
+    message = rc.find(v.Html, class_="wmo-message").find(v.Alert).widget
+    assert message.type == "error" and "0.25" in message.children[0]
+    assert app.session.run.model is model and model.month == 1
+    assert text_of(rc, "wmo-month") == "Month 1 (January 2015)"
+
+
+def test_lever_change_waits_for_reset():
+    rc, app = render_with_probe()
+    model = app.session.run.model
+    app.session.set_lever("tariff_factor", 0.8)
+    assert rc.find(v.Alert, class_="wmo-pending")
+    assert app.session.run.model is model
+    button(rc, "wmo-reset").click()
+    assert app.session.run.model is not model
+    assert app.session.run.model.p.tariff_factor == 0.8
+    assert not rc.find(v.Alert, class_="wmo-pending")
+
+
+def test_two_renders_have_their_own_models():
+    rc1, app1 = render_with_probe()
+    rc2, app2 = render_with_probe()
+    assert app1.session is not app2.session
+    assert app1.session.run.model is not app2.session.run.model
+    button(rc1, "wmo-step").click()
+    assert app1.session.run.model.month == 1
+    assert app2.session.run.model.month == 0
+
+
+def test_play_steps_in_the_background_until_paused():
+    rc, app = render_with_probe()
+    button(rc, "wmo-play").click()
+    deadline = time.monotonic() + 20
+    while app.session.view.month < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    button(rc, "wmo-play").click()
+    assert app.session.view.month >= 2
+    time.sleep(limits.PLAY_INTERVAL_S * 3)
+    month = app.session.view.month
+    time.sleep(limits.PLAY_INTERVAL_S * 2)
+    assert app.session.view.month == month
+
+
+@pytest.mark.parametrize("path,css,content", [
+    ("/glossary", "wmo-glossary", "<table>"), ("/about", "wmo-about", "<h2>Limits of the model")])
+def test_other_pages_render(app_module, path, css, content):
+    rc = render(app_module.routes, path)
+    assert content in html_widget(rc, css).unsafe_innerHTML
+
+
+def test_compare_page_renders_its_form(app_module):
+    rc = render(app_module.routes, "/compare")
+    assert button(rc, "wmo-compare-run").children[-1] == "Run comparison"
+    assert rc.find(v.TextField, class_="wmo-compare-seeds").widget.v_model == \
+        str(limits.COMPARE_DEFAULT_SEEDS)
+
+
+def test_glossary_follows_the_language(app_module):
+    rc = render(app_module.routes, "/glossary")
+    table = html_widget(rc, "wmo-glossary")
+    assert "spelregels" in table.unsafe_innerHTML
+    assert "administrative rules added to contracts" in table.unsafe_innerHTML
+    rc.find(v.BtnToggle, class_="wmo-lang-toggle").widget.v_model = 1
+    table = html_widget(rc, "wmo-glossary")
+    assert "administratieve regels" in table.unsafe_innerHTML
+    assert "administrative rules added to contracts" not in table.unsafe_innerHTML
+
+
+# --- state, layout, export ---------------------------------------------------------------------
+
+
+def small_session(**text) -> Session:
+    session = Session()
+    if text:
+        for name, value in text.items():
+            session.set_text(name, value)
+        assert session.apply()
+    return session
+
+
+def test_layout_gives_the_same_positions_for_the_same_model_and_every_node():
+    scenario = load_scenario("leiden_2015", overrides={"population_scale": 0.02})
+    one, two = WmoModel(scenario, rng=3), WmoModel(scenario, rng=3)
+    kinds = {q.unique_id: q.kind for q in one.providers}
+    first = graph_layout(one.network, kinds)
+    assert first == graph_layout(one.network, kinds)
+    assert first == graph_layout(two.network, {q.unique_id: q.kind for q in two.providers})
+    assert set(first) == set(one.network.nodes)
+    assert len(set(first.values())) == len(first)  # no two nodes on one spot
+    one.run_for(24)
+    later = extend_layout(first, one.network.nodes)
+    assert all(later[n] == first[n] for n in first)
+    assert set(later) >= set(one.network.nodes)
+
+
+def test_layout_does_not_move_on_reset():
+    session = small_session(population_scale="0.02")
+    before = session.view.network.positions
+    session.step(6)
+    session.apply()
+    assert session.view.network.positions == before
+
+
+def test_exported_fingerprint_replays_to_the_apps_kpis(tmp_path):
+    session = small_session(population_scale="0.02", seed="7")
+    session.step(5)
+    text = fingerprint_json(session.run, session.view.month)
+    path = tmp_path / "fp.json"
+    path.write_text(text)
+    data = load_fingerprint(path)
+    assert data["seed"] == 7 and data["months"] == 5
+    replayed = replay(data).kpi_frame()
+    pd.testing.assert_frame_equal(replayed, session.view.kpis)
+
+
+def test_kpi_exports_hold_every_month(tmp_path):
+    from agents_model.viz.state import kpi_csv, kpi_parquet
+
+    session = small_session(population_scale="0.02")
+    session.step(3)
+    csv = pd.read_csv(pd.io.common.StringIO(kpi_csv(session.view)))
+    assert list(csv["month"]) == [0, 1, 2, 3]
+    path = tmp_path / "k.parquet"
+    path.write_bytes(kpi_parquet(session.view))
+    assert len(pd.read_parquet(path)) == 4
+
+
+def test_step_stops_at_the_scenarios_run_length_then_goes_on():
+    session = Session()
+    session.run.model.p.years = 1
+    assert session.step(6) is True
+    assert session.step(12) is False  # stops at month 12, not 18
+    assert session.view.month == 12
+    assert session.message.value.key == "end_of_horizon"
+    assert session.step(1) is True and session.view.month == 13
+    assert session.message.value is None
+
+
+# --- limits and texts ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("check,bad,good", [
+    (limits.check_population_scale, ["0.5", "-1", "abc", "nan", "0"], ["0.05", "0,1", 0.25]),
+    (limits.check_seed, ["-1", "1000001", "1.5", "x"], ["0", "42", 1_000_000]),
+    (limits.check_seeds, ["0", "11"], ["1", "10"]),
+    (limits.check_years, ["0", "11"], ["1", "10"]),
+    (limits.check_compare_population_scale, ["0.06"], ["0.05"]),
+])
+def test_inputs_outside_their_bounds_are_refused(check, bad, good):
+    for value in bad:
+        with pytest.raises(limits.OutOfBounds):
+            check(value)
+    for value in good:
+        check(value)
+
+
+def test_comparison_refuses_same_designs_and_too_many_seeds():
+    with pytest.raises(compare.SameDesigns):
+        compare.check_spec("woerden_2017", "own", "own", 2, 1, 0.01)
+    with pytest.raises(limits.OutOfBounds):
+        compare.check_spec("woerden_2017", "own", "consortium", 11, 1, 0.01)
+    with pytest.raises(limits.OutOfBounds):
+        compare.check_spec("woerden_2017", "own", "consortium", 2, 1, 0.1)
+
+
+def test_comparison_runs_in_the_background_and_speaks_both_languages():
+    runner = compare.CompareRunner()
+    runner.start(compare.check_spec("woerden_2017", "own", "strategic_partners", 2, 1, 0.01))
+    runner.join(120)
+    status = runner.status.value
+    assert status.phase == "done", status.error
+    assert status.done == status.total == 4
+    result = runner.result
+    assert set(result.bands["design"]) == {"own", "strategic_partners"}
+    labels_ = {"own": "A", "strategic_partners": "B"}
+    english = compare.sentences(result, labels_, "en")
+    dutch = compare.sentences(result, labels_, "nl")
+    assert english and dutch and english != dutch
+    assert len(compare.table_rows(result, "nl")) > 5
+
+
+def test_every_lever_explains_itself_in_both_languages():
+    for name in (*i18n.LEVERS, "population_scale"):
+        param = by_name(name)
+        assert i18n.param_doc(name, "en") == param.doc
+        assert i18n.param_doc(name, "nl") and i18n.param_doc(name, "nl") != param.doc
+        assert i18n.param_label(name, "en") != i18n.param_label(name, "nl") or \
+            name == "partners"
+        for choice in param.choices:
+            assert i18n.choice_label(name, choice, "nl") != choice
+
+
+def test_glossary_has_both_meanings_for_every_row():
+    assert len(i18n.GLOSSARY) >= 23
+    for dutch, model, english, meaning_nl in i18n.GLOSSARY:
+        assert dutch and model and english and meaning_nl and english != meaning_nl
+
+
+def test_wmo_abm_app_runs_solara_on_localhost(monkeypatch):
+    import subprocess
+
+    from click.testing import CliRunner
+
+    from agents_model.cli import main
+
+    calls = []
+
+    class FakeProcess:
+        def __init__(self, command, env):
+            calls.append((command, env))
+
+        def wait(self):
+            return 0
+
+        def send_signal(self, signum):
+            pass
+
+    monkeypatch.setattr(subprocess, "Popen", FakeProcess)
+    result = CliRunner().invoke(main, ["app"], standalone_mode=False)
+    assert result.exception is None, result.output
+    command, env = calls[0]
+    assert command[1:4] == ["-m", "solara", "run"]
+    assert Path(command[4]) == ROOT / "app.py"
+    assert command[command.index("--host") + 1] == "127.0.0.1"
+    assert command[command.index("--port") + 1] == "8765"
+    assert "--production" in command
+    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+    assert env["SOLARA_KERNEL_CULL_TIMEOUT"] == limits.IDLE_SESSION_TIMEOUT
+    assert "--no-check-version" in command
+
+
+def test_app_module_builds_no_model_at_import(app_module):
+    assert not any(isinstance(value, (WmoModel, Session)) for value in vars(app_module).values())
+    assert json.dumps([r.path for r in app_module.routes]) == \
+        '["/", "compare", "glossary", "about"]'
