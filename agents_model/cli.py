@@ -1,10 +1,15 @@
-"""Command-line interface of wmo-abm: run a scenario, list parameters and scenarios.
+"""Command-line interface of wmo-abm.
 
 Commands (``wmo-abm --help``, also ``python -m agents_model``):
 
+* ``app``: the browser app on localhost (``app.py``).
 * ``run REGION [--design GOVERNANCE]``: build the model for a region, optionally with a
   governance design laid over it, run it month by month and print a KPI summary; ``--out``
   writes the monthly KPI table to Parquet or CSV.
+* ``compare``, ``sweep``, ``report``: experiments over many seeds (:mod:`.experiment`) and
+  their report (:mod:`.report`).
+* ``calibrate``: calibration to the targets T1-T6 (:mod:`.calibration`).
+* ``replay FINGERPRINT``: replay a run exported by the app.
 * ``params``: the parameter table of :mod:`agents_model.params` (plain or Markdown).
 * ``scenarios``: the region and governance files under ``scenarios/``.
 
