@@ -1,0 +1,160 @@
+"""Benchmark of wmo-abm: construction time, time per monthly step, resident-steps per second.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/bench.py            # full run (a few minutes)
+    .venv/bin/python benchmarks/bench.py --quick    # fewer repetitions and steps
+    .venv/bin/python benchmarks/bench.py --json out/bench.json
+
+It prints a readable table and a JSON report. Measured in the same process and run, Mesa's own
+BoltzmannWealth example at 10,000 agents gives a reference throughput (agent-steps per second),
+so figures can be compared as ratios on a noisy machine. Each figure is the median of several
+repetitions after a warm-up; garbage is collected before and the collector is off while timing,
+as in Mesa's own benchmarks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+from agents_model import WmoModel, __version__, load_scenario
+from agents_model.agents import Resident
+
+
+def timed(func: Callable[[], Any]) -> tuple[float, Any]:
+    """Seconds a call takes, with garbage collected before and the collector off during."""
+    gc.collect()
+    gc.disable()
+    try:
+        start = time.perf_counter()
+        result = func()
+        return time.perf_counter() - start, result
+    finally:
+        gc.enable()
+
+
+def live_residents(model: WmoModel) -> int:
+    """Residents not yet exited (those the model still carries)."""
+    return sum(1 for r in model.agents_by_type.get(Resident, []) if r.state != "exited")
+
+
+def bench_model(label: str, reps: int, warmup: int, steps: int, **overrides: Any) -> dict:
+    """Construction time, ms per step and resident-steps per second for one configuration."""
+    builds, per_step, throughput, residents = [], [], [], []
+    for rep in range(reps):
+        seconds, model = timed(lambda r=rep: WmoModel(load_scenario("leiden_2015"), rng=r + 1,
+                                                      **overrides))
+        builds.append(seconds)
+        model.run_for(warmup)
+        before = live_residents(model)
+        seconds, _ = timed(lambda m=model: m.run_for(steps))
+        after = live_residents(model)
+        per_step.append(seconds / steps)
+        mean_residents = (before + after) / 2
+        residents.append(mean_residents)
+        throughput.append(mean_residents * steps / seconds)
+    return {
+        "label": label, "overrides": overrides, "reps": reps, "steps": steps,
+        "construction_s": statistics.median(builds),
+        "ms_per_step": 1000 * statistics.median(per_step),
+        "residents": statistics.median(residents),
+        "resident_steps_per_s": statistics.median(throughput),
+        "providers": len(model.providers),
+    }
+
+
+def bench_boltzmann(reps: int, steps: int, agents: int = 10_000) -> dict:
+    """Mesa's BoltzmannWealth at ``agents`` agents: agent-steps per second (reference)."""
+    from mesa.examples.basic.boltzmann_wealth_model.model import (
+        BoltzmannScenario,
+        BoltzmannWealth,
+    )
+
+    rates = []
+    for rep in range(reps):
+        model = BoltzmannWealth(BoltzmannScenario(n=agents, width=100, height=100, rng=rep + 1))
+        model.step()
+        seconds, _ = timed(lambda m=model: [m.step() for _ in range(steps)])
+        rates.append(agents * steps / seconds)
+    return {"label": f"Mesa BoltzmannWealth, {agents} agents", "reps": reps, "steps": steps,
+            "agent_steps_per_s": statistics.median(rates)}
+
+
+def run(quick: bool) -> dict:
+    """Run every benchmark and return the report."""
+    reps = 2 if quick else 5
+    steps = 12 if quick else 36
+    results = [
+        bench_model("leiden_2015, scale 0.25", reps, 12, steps, population_scale=0.25),
+        bench_model("leiden_2015, scale 1", reps, 12, steps, population_scale=1.0),
+        bench_model("leiden_2015, scale 4", max(1, reps // 2), 6, max(6, steps // 3),
+                    population_scale=4.0),
+        bench_model("20 support providers, scale 1", reps, 12, steps, population_scale=1.0,
+                    providers_support=20),
+        bench_model("70 support providers, scale 1", reps, 12, steps, population_scale=1.0,
+                    providers_support=70),
+        bench_model("200 support providers, scale 1", reps, 12, steps, population_scale=1.0,
+                    providers_support=200),
+        bench_model("app default preset (scale 0.05)", reps, 12, steps, population_scale=0.05),
+    ]
+    reference = bench_boltzmann(reps, 10 if quick else 30)
+    ten_years_s = results[1]["ms_per_step"] * 120 / 1000 + results[1]["construction_s"]
+    by = {r["label"]: r for r in results}
+    ratios = {
+        "ten_years_scale_1_s": ten_years_s,
+        "scale_4_over_scale_1_per_step": by["leiden_2015, scale 4"]["ms_per_step"]
+        / by["leiden_2015, scale 1"]["ms_per_step"],
+        "providers_200_over_20_per_step": by["200 support providers, scale 1"]["ms_per_step"]
+        / by["20 support providers, scale 1"]["ms_per_step"],
+        "resident_steps_over_boltzmann_agent_steps":
+            by["leiden_2015, scale 1"]["resident_steps_per_s"]
+            / reference["agent_steps_per_s"],
+        "app_default_ms_per_step": by["app default preset (scale 0.05)"]["ms_per_step"],
+    }
+    return {"version": __version__, "python": sys.version.split()[0],
+            "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
+            "quick": quick, "results": results, "reference": reference, "ratios": ratios}
+
+
+def table(report: dict) -> str:
+    """The report as a readable table."""
+    lines = [f"wmo-abm {report['version']} on Python {report['python']} "
+             f"({report['machine']}){' [quick]' if report['quick'] else ''}", "",
+             f"{'configuration':36} {'build s':>8} {'ms/step':>9} {'residents':>10} "
+             f"{'res-steps/s':>12}"]
+    for r in report["results"]:
+        lines.append(f"{r['label']:36} {r['construction_s']:8.2f} {r['ms_per_step']:9.1f} "
+                     f"{r['residents']:10.0f} {r['resident_steps_per_s']:12.0f}")
+    ref = report["reference"]
+    lines += ["", f"{ref['label']}: {ref['agent_steps_per_s']:,.0f} agent-steps/s", ""]
+    for name, value in report["ratios"].items():
+        lines.append(f"{name:45} {value:8.2f}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: run, print the table and the JSON report."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions and steps")
+    parser.add_argument("--json", metavar="FILE", help="also write the JSON report to FILE")
+    args = parser.parse_args(argv)
+    report = run(args.quick)
+    print(table(report))
+    text = json.dumps(report, indent=2)
+    print(text)
+    if args.json:
+        with open(args.json, "w") as fh:
+            fh.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
