@@ -522,8 +522,10 @@ def report(directory: Path, baseline: str | None) -> None:
 def _register() -> None:
     """Add the commands that live in their own modules."""
     from agents_model.cli_calibration import calibrate
+    from agents_model.cli_sensitivity import sensitivity
 
     main.add_command(calibrate)
+    main.add_command(sensitivity)
 
 
 _register()

@@ -49,6 +49,7 @@ from agents_model.scenario import (
     SCENARIO_ROOT,
     Scenario,
     ScenarioError,
+    base_values,
     load_scenario,
     resolve,
 )
@@ -227,15 +228,18 @@ class Experiment:
         return [int(child.generate_state(1, dtype=np.uint32)[0]) for child in children]
 
     def runs(self) -> list[RunSpec]:
-        """Every run of the experiment, in a fixed order."""
+        """Every run of the experiment, in a fixed order.
+
+        Designs vary fastest, so a partly finished sweep already holds paired runs.
+        """
         seeds = self.seed_values()
         points = self.points()
         out = []
         for region in self.regions:
-            for design in self.designs:
-                for p, point in enumerate(points):
-                    params = {**self.fixed, **point}
-                    for i, seed in enumerate(seeds):
+            for p, point in enumerate(points):
+                params = {**self.fixed, **point}
+                for i, seed in enumerate(seeds):
+                    for design in self.designs:
                         key = json.dumps([_label(region), _label(design), params, i, seed,
                                           self.years], sort_keys=True, default=str)
                         run_id = hashlib.sha1(key.encode()).hexdigest()[:12]
@@ -250,10 +254,11 @@ class Experiment:
         return data
 
     def spec_hash(self) -> str:
-        """Hash of everything that determines the results."""
+        """Hash of everything that determines the results (the calibrated defaults too)."""
         data = self.to_dict()
         data.pop("description")
         data.pop("baseline")
+        data["base_values"] = base_values()
         text = json.dumps(data, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 

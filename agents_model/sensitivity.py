@@ -51,7 +51,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from agents_model.experiment import OWN_DESIGN, Experiment, ExperimentError, read_results
+from agents_model.experiment import OWN_DESIGN, Experiment, ExperimentError
 from agents_model.metrics import KPI_UNITS
 from agents_model.params import by_name
 from agents_model.report import KPI_DIRECTION, end_values
@@ -102,19 +102,19 @@ FACTORS: tuple[Factor, ...] = (
     # --- behaviour: demand and placement ----------------------------------------------------
     Factor("supply_induced", 0.0, 1.5, "behaviour",
            "M9 says providers are 'suspected' to add demand, not by how much: from no effect "
-           "to five times the default elasticity of 0.3 (the calibration prior)."),
+           "to five times the default elasticity of 0.3."),
     Factor("relationship_preference", 0.3, 0.9, "behaviour",
            "Access workers mostly use known providers (M10, T1); from a minority to nearly "
-           "always, around the calibrated 0.6."),
+           "always, around the default 0.6."),
     Factor("size_preference", 0.5, 2.5, "behaviour",
            "Exponent that produces the T1 concentration around 1.0; from weak to strong "
-           "preferential attachment (the calibration prior)."),
+           "preferential attachment."),
     Factor("client_choice", 0.0, 0.5, "behaviour",
            "Share of placements chosen by the resident by word of mouth [WOE 3b]; no source "
            "gives a figure, so a wide band around 0.25."),
     Factor("entry_rate", 0.0, 8.0, "behaviour",
            "Would-be entrants per year; the Leiden field grew by a few a year [LEI annex 3]; "
-           "from none to twice the default 4 (the calibration prior)."),
+           "from none to twice the default 4."),
     # --- behaviour: strategic orientation and its levers ------------------------------------
     Factor("sigma_large", 0.3, 0.8, "behaviour",
            "Initial strategic orientation of large institutions (M3, M4); the reports suspect "
@@ -173,9 +173,10 @@ PROBLEM: dict[str, Any] = {
 
 OUTCOMES: tuple[str, ...] = (
     "transformation_index", "spend", "mean_wait_months", "trust_municipality_to_provider",
-    "trust_provider_to_municipality", "regional_cohesion",
+    "trust_provider_to_municipality", "regional_cohesion", "active_providers",
 )
-"""KPIs analysed (end-of-run means over the last twelve months)."""
+"""KPIs analysed (end-of-run means over the last twelve months): transformation and its prices
+in cost, waiting time, trust, regional cohesion and choice (active providers)."""
 
 BASELINE = "open_house"
 CONTRAST = "strategic_partners"
@@ -688,17 +689,27 @@ def analyse_experiment(experiment: SensitivityExperiment, kpis: pd.DataFrame,
 # --- output: table, figures, report ---------------------------------------------------------------
 
 
-def _new_figure(rows: int, cols: int, width: float, height: float) -> tuple[Any, np.ndarray]:
+def _new_figure(rows: int, cols: int, width: float, height: float,
+                layout: str | None = "constrained") -> tuple[Any, np.ndarray]:
     """A figure on the Agg canvas (no pyplot state) with a grid of axes."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width * cols, height * rows), layout="constrained")
+    fig = Figure(figsize=(width * cols, height * rows), layout=layout)
     FigureCanvasAgg(fig)
     return fig, fig.subplots(rows, cols, squeeze=False)
 
 
 _GROUP_COLORS = {"behaviour": "#4575b4", "policy": "#d95f02", "": "#7f7f7f"}
+
+
+def _compact_ticks(ax: Any, largest: float) -> None:
+    """At most five x ticks; thousands as ``150k`` so large values do not overlap."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+    if largest >= 10_000:
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{x / 1000:g}k" if x else "0"))
 
 
 def _contrast_title(contrast: str, experiment: SensitivityExperiment) -> str:
@@ -718,7 +729,11 @@ def _figures(indices: pd.DataFrame, experiment: SensitivityExperiment,
     contrasts = list(dict.fromkeys(indices["contrast"]))
     k = len(experiment.names)
     for kpi in dict.fromkeys(indices["kpi"]):
-        fig, axes = _new_figure(1, len(contrasts), 4.6, 0.26 * k + 1.6)
+        height = 0.26 * k + 1.6
+        fig, axes = _new_figure(1, len(contrasts), 4.6, height, layout=None)
+        # fixed margins (a constrained layout costs about a second per figure)
+        fig.subplots_adjust(left=0.115, right=0.985, wspace=0.62, top=1 - 0.55 / height,
+                            bottom=0.5 / height)
         for ax, contrast in zip(axes[0], contrasts, strict=True):
             t = indices[(indices["kpi"] == kpi) & (indices["contrast"] == contrast)]
             t = t.sort_values(key, ascending=True)
@@ -745,6 +760,8 @@ def _figures(indices: pd.DataFrame, experiment: SensitivityExperiment,
             ax.set_xlabel((f"mu* ({unit} per full range)" if morris else
                            "ST (bar), S1 (dark)"), fontsize=8)
             ax.tick_params(axis="x", labelsize=8)
+            _compact_ticks(ax, float(np.nanmax((t[key] + t[conf]).to_numpy(dtype=float),
+                                                initial=0.0)))
             if ax.get_legend_handles_labels()[0]:
                 ax.legend(fontsize=7, loc="lower right")
         fig.suptitle(f"{kpi}: {'Morris mu* with 95% bootstrap interval' if morris else
@@ -851,6 +868,12 @@ def _drivers(t: pd.DataFrame, morris: bool, top: int = 3, what: str = "the outco
     return items, [r.parameter for r in clear.itertuples()]
 
 
+def _unit_suffix(kpi: str) -> str:
+    """`` unit`` for KPIs with a physical unit; nothing for 0-1 indices and shares."""
+    unit = KPI_UNITS.get(kpi, "")
+    return "" if unit in ("", "-", "0-1", "share") else f" {unit}"
+
+
 def _join(items: Sequence[str]) -> str:
     items = list(items)
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
@@ -869,9 +892,10 @@ def _noise_sentence(indices: pd.DataFrame) -> str:
                  f"of the designs' values over the sample")
     if len(diffs):
         text += (f"{' and' if text else ' Seed noise is'} {diffs.min():.0%} to "
-                 f"{diffs.max():.0%} of the variance of the differences: pairing by seed "
-                 f"removes the noise both designs share, but the differences vary less over "
-                 f"the parameters than the levels do")
+                 f"{diffs.max():.0%} of the variance of the differences")
+        if len(levels) and diffs.median() > levels.median():
+            text += (": pairing by seed removes the noise both designs share, but the "
+                     "differences vary less over the parameters than the levels do")
     return text + "."
 
 
@@ -903,6 +927,58 @@ def _distribution(per_point: pd.DataFrame, kpi: str) -> dict[str, float]:
     return {"mean": float(np.mean(d)), "p10": float(np.percentile(d, 10)),
             "p90": float(np.percentile(d, 90)), "better": better, "worse": worse,
             "equal": float(np.mean(tie))}
+
+
+def _in_short(indices: pd.DataFrame, per_point: pd.DataFrame,
+              experiment: SensitivityExperiment) -> list[str]:
+    """The main findings in a few generated sentences."""
+    morris = experiment.method == "morris"
+    designs = [Path(d).stem for d in experiment.designs]
+    other = [d for d in designs if d != Path(experiment.baseline_design).stem]
+    lines = ["", "## In short", ""]
+    kpis = list(dict.fromkeys(indices["kpi"]))
+    if other and DIFFERENCE in set(indices["contrast"]):
+        parts, counts = [], {}
+        for kpi in kpis:
+            dist = _distribution(per_point, kpi)
+            if not dist:
+                continue
+            sign = "+" if dist["mean"] > 0 else ""
+            text = f"`{kpi}` {sign}{_fmt(dist['mean'])}{_unit_suffix(kpi)}"
+            if dist["equal"] >= 1.0:
+                text += " (no difference)"
+            elif math.isfinite(dist["better"]):
+                share, word = max((dist["better"], "better"), (dist["worse"], "worse"))
+                text += f" ({word} at {share:.0%} of the points)"
+            parts.append(text)
+            t = indices[(indices["kpi"] == kpi) & (indices["contrast"] == DIFFERENCE)]
+            for name in _drivers(t, morris)[1][:3]:
+                counts[name] = counts.get(name, 0) + 1
+        lines.append(f"- **{_human(other[0])} minus {_human(designs[0])}**, averaged over the "
+                     f"sample: " + "; ".join(parts) + ".")
+        if counts:
+            common = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:4]
+            lines.append("- **What decides the comparison** (most often among the three "
+                         "largest effects on the difference): " + _join(
+                             [f"`{n}` ({c} of {len(kpis)} KPIs)" for n, c in common]) + ".")
+    firsts: dict[str, list[str]] = {}
+    for (contrast, kpi), t in indices.groupby(["contrast", "kpi"], sort=False):
+        if contrast == DIFFERENCE:
+            continue
+        top = _drivers(t, morris, top=1)[1][:1]
+        for name in top:
+            firsts.setdefault(name, [])
+            if kpi not in firsts[name]:
+                firsts[name].append(kpi)
+    if firsts:
+        ranked = sorted(firsts.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        lines.append("- **What drives the outcomes under either design**: " + _join(
+            [f"`{n}` (the largest effect on {_join([f'`{k}`' for k in ks])})"
+             for n, ks in ranked]) + ".")
+    inactive = _inactive(indices, experiment)
+    if inactive:
+        lines.append(f"- **No effect at all**: {_join([f'`{n}`' for n in inactive])}.")
+    return lines
 
 
 def _markdown(indices: pd.DataFrame, per_point: pd.DataFrame,
@@ -956,6 +1032,7 @@ def _markdown(indices: pd.DataFrame, per_point: pd.DataFrame,
                      f"{experiment.years} --region {region} --scale {scale:g}` (add "
                      f"`--workers N` or `--scheduler ADDR`; the results do not depend on "
                      f"them).")
+    lines += _in_short(indices, per_point, experiment)
     lines += ["", "## Parameters and ranges", "",
               "Every other parameter keeps the region's value. Design levers that a compared "
               "design sets itself (contract length, dialogue meetings and their content, "
@@ -967,8 +1044,9 @@ def _markdown(indices: pd.DataFrame, per_point: pd.DataFrame,
     defaults = Scenario().values
     for name, (low, high) in zip(experiment.names, experiment.bounds, strict=True):
         p = by_name(name)
+        unit = "" if p.unit in ("-", "0-1") else f" {p.unit}"
         lines.append(f"| `{name}` | {groups.get(name, '')} | {defaults[name]:g} | {low:g} to "
-                     f"{high:g} {p.unit} | {why.get(name, '')} |")
+                     f"{high:g}{unit} | {why.get(name, '')} |")
     lines += ["", "## How to read the indices", ""]
     if morris:
         lines += [
@@ -979,7 +1057,7 @@ def _markdown(indices: pd.DataFrame, per_point: pd.DataFrame,
             "effects: large against mu\\* means the effect is non-linear or depends on other "
             "parameters.",
             "- The dashed red line is the **seed-noise floor**: the mu\\* that a parameter "
-            "without any influence would reach with 95% probability, given the seed-to-seed "
+            "without any influence stays below with 95% probability, given the seed-to-seed "
             "spread of the outcome within points. Parameters below it cannot be told apart "
             "from noise with this many seeds and trajectories; the text names only "
             "parameters above it.",
@@ -1019,7 +1097,7 @@ def _markdown(indices: pd.DataFrame, per_point: pd.DataFrame,
         dist = _distribution(per_point, kpi)
         if dist:
             text = (f"- Across the sample the difference ({diff_name}) averages "
-                    f"{_fmt(dist['mean'])} {unit} (10th to 90th percentile of points: "
+                    f"{_fmt(dist['mean'])}{_unit_suffix(kpi)} (10th to 90th percentile of points: "
                     f"{_fmt(dist['p10'])} to {_fmt(dist['p90'])})")
             if dist["equal"] >= 1.0:
                 text += "; the designs give the same value at every point"
@@ -1107,7 +1185,9 @@ def _markdown(indices: pd.DataFrame, per_point: pd.DataFrame,
             f"are wide and small negative S1 values are estimation error.")
     lines += [
         f"- {_plural(experiment.seeds, 'seed')} per point: seed noise adds to every effect."
-        + _noise_sentence(indices),
+        + _noise_sentence(indices) + " The shares of points at which a design is better "
+        "count each point's seed mean, so where the noise share is high they include seed "
+        "noise too.",
         "- The ranges are judgements (see the table), not measured distributions; another "
         "range gives another ranking. Parameters outside the table are fixed at the region's "
         "values, so their influence is not assessed.",
@@ -1163,6 +1243,24 @@ def write_analysis(indices: pd.DataFrame, per_point: pd.DataFrame,
     return path
 
 
+def _read_kpis(out: Path, outcomes: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The manifest and the KPI columns needed, of runs whose manifest row says ok.
+
+    Like :func:`agents_model.experiment.read_results`, but reads only the columns the analysis
+    needs and not the provider tables.
+    """
+    frames = []
+    for name, columns in (("manifest", None), ("kpis", ["run_id", "month", *outcomes])):
+        folder = out / name
+        if folder.is_dir() and any(folder.glob("*.parquet")):
+            frames.append(pd.read_parquet(folder, columns=columns))
+        else:
+            frames.append(pd.DataFrame(columns=columns or ["run_id", "status", "duration_s"]))
+    manifest, kpis = frames
+    ok = set(manifest.loc[manifest["status"] == "ok", "run_id"]) if len(manifest) else set()
+    return manifest, kpis[kpis["run_id"].isin(ok)].reset_index(drop=True)
+
+
 def analyse_folder(out: str | Path, folder: str | Path | None = None,
                    facts: Mapping[str, Any] | None = None,
                    experiment: SensitivityExperiment | None = None) -> Path:
@@ -1192,15 +1290,14 @@ def analyse_folder(out: str | Path, folder: str | Path | None = None,
         if "sample_rows" not in spec:
             raise ExperimentError(f"{out}: holds no sensitivity experiment")
         experiment = SensitivityExperiment(**spec)
-    tables = read_results(out)
-    manifest = tables["manifest"]
+    manifest, kpis = _read_kpis(out, OUTCOMES)
     facts = dict(facts or {})
     facts.setdefault("version", meta.get("version"))
     if len(manifest):
         facts.setdefault("failed", int((manifest["status"] != "ok").sum()))
         facts.setdefault("run_seconds", float(manifest["duration_s"].sum()))
-    if tables["kpis"].empty:
+    if kpis.empty:
         raise ExperimentError(f"{out}: no finished runs to analyse")
-    indices, per_point = analyse_experiment(experiment, tables["kpis"])
+    indices, per_point = analyse_experiment(experiment, kpis)
     return write_analysis(indices, per_point, experiment, Path(folder or out / "analysis"),
                           facts)

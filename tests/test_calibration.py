@@ -117,8 +117,13 @@ def test_calibration_pipeline_end_to_end(tmp_path, monkeypatch):
     monkeypatch.setattr(scenario_module, "CALIBRATED", installed)
     result = CliRunner().invoke(main, ["calibrate", "--budget", "2", "--seeds", "1", "--scale",
                                        "0.02", "--targets", str(short), "--out", str(out),
-                                       "--workers", "0", "--quiet", "--install"])
+                                       "--workers", "0", "--quiet"])
     assert result.exit_code == 0, result.output
+    assert not installed.exists()
+    again = CliRunner().invoke(main, ["calibrate", "--budget", "2", "--seeds", "1", "--scale",
+                                      "0.02", "--targets", str(short), "--out", str(out),
+                                      "--workers", "0", "--quiet", "--install"])
+    assert "0 runs finished now, 4 were already done" in again.output
     report = (out / "analysis" / "report.md").read_text()
     for t in ("T1a", "T2", "T3b", "T4a", "T5", "T6"):
         assert t in report
@@ -131,10 +136,11 @@ def test_calibration_pipeline_end_to_end(tmp_path, monkeypatch):
         assert values[name] == pytest.approx(value)
         low, high = priors()[name]
         assert low <= value <= high
-    again = CliRunner().invoke(main, ["calibrate", "--budget", "2", "--seeds", "1", "--scale",
-                                      "0.02", "--targets", str(short), "--out", str(out),
-                                      "--workers", "0", "--quiet"])
-    assert "0 runs finished now, 4 were already done" in again.output
+    changed = CliRunner().invoke(main, ["calibrate", "--budget", "2", "--seeds", "1",
+                                        "--scale", "0.02", "--targets", str(short), "--out",
+                                        str(out), "--workers", "0", "--quiet"])
+    assert changed.exit_code == 2
+    assert "different experiment" in changed.output
 
 
 def test_calibrated_defaults_are_laid_under_the_scenarios(tmp_path, monkeypatch):

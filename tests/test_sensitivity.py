@@ -1,0 +1,209 @@
+"""Global sensitivity analysis: the analysis machinery, the sample as an experiment, the CLI."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from agents_model.cli import _Group
+from agents_model.cli_sensitivity import sensitivity
+from agents_model.experiment import ExperimentError
+from agents_model.params import by_name
+from agents_model.sensitivity import (
+    DIFFERENCE,
+    FACTORS,
+    OUTCOMES,
+    PROBLEM,
+    Factor,
+    SensitivityExperiment,
+    analyse,
+    build_experiment,
+    sample,
+)
+
+PNG = b"\x89PNG\r\n\x1a\n"
+TOY = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[0.0, 1.0]] * 3}
+
+
+def toy(X: np.ndarray) -> np.ndarray:
+    return 4.0 * X[:, 0] + 0.1 * X[:, 1]
+
+
+def indices_of(table: pd.DataFrame) -> pd.DataFrame:
+    return table.set_index("parameter")
+
+
+# --- the declared problem -------------------------------------------------------------------
+
+
+def test_problem_bounds_lie_inside_each_parameters_allowed_range():
+    assert PROBLEM["names"] == [f.name for f in FACTORS]
+    assert len(set(PROBLEM["names"])) == len(FACTORS) >= 15
+    for f in FACTORS:
+        p = by_name(f.name)
+        assert p is not None and p.kind in (int, float), f.name
+        assert p.low <= f.low < f.high <= p.high, f.name
+        assert f.group in ("behaviour", "policy") and f.why, f.name
+    assert {f.group for f in FACTORS} == {"behaviour", "policy"}
+
+
+# --- the analysis machinery on analytic functions ---------------------------------------------
+
+
+def test_morris_ranks_an_analytic_function_correctly():
+    X = sample(TOY, "morris", 20, seed=3)
+    assert X.shape == (20 * 4, 3)
+    table = indices_of(analyse(TOY, X, {"y": toy(X)}, "morris"))
+    assert table.loc["x1", "rank"] == 1 and table.loc["x2", "rank"] == 2
+    assert table.loc["x1", "mu_star"] == pytest.approx(4.0)
+    assert table.loc["x2", "mu_star"] == pytest.approx(0.1)
+    assert table.loc["x3", "mu_star"] == pytest.approx(0.0, abs=1e-9)
+    assert table.loc["x1", "sigma"] == pytest.approx(0.0, abs=1e-9)  # linear: no interaction
+    assert table["share"].sum() == pytest.approx(1.0)
+
+
+def test_sobol_ranks_an_analytic_function_correctly():
+    X = sample(TOY, "sobol", 256, seed=3)
+    assert X.shape == (256 * 5, 3)
+    table = indices_of(analyse(TOY, X, {"y": toy(X)}, "sobol"))
+    assert table.loc["x1", "rank"] == 1 and table.loc["x3", "rank"] == 3
+    assert table.loc["x1", "ST"] == pytest.approx(1.0, abs=0.05)
+    assert table.loc["x1", "S1"] == pytest.approx(1.0, abs=0.05)
+    assert abs(table.loc["x3", "ST"]) < 0.01 and abs(table.loc["x3", "S1"]) < 0.02
+    assert (table["ST_conf"] >= 0).all()
+
+
+def test_the_noise_floor_separates_an_effect_from_seed_noise():
+    rng = np.random.default_rng(7)
+    X = sample(TOY, "morris", 30, seed=5)
+    seeds = toy(X)[:, None] + rng.normal(0.0, 0.3, size=(len(X), 4))
+    table = indices_of(analyse(TOY, X, {"y": seeds.mean(axis=1)}, "morris",
+                               seed_values={"y": seeds}))
+    floor = table["noise_floor"].iloc[0]
+    assert 0 < floor < table.loc["x1", "mu_star"]
+    assert table.loc["x3", "mu_star"] < floor
+    assert 0 < table["noise_share"].iloc[0] < 0.2
+
+
+def test_analyse_refuses_missing_outputs_and_unknown_methods():
+    X = sample(TOY, "morris", 4, seed=1)
+    y = toy(X)
+    y[3] = np.nan
+    with pytest.raises(ExperimentError, match="finite value"):
+        analyse(TOY, X, {"y": y}, "morris")
+    with pytest.raises(ExperimentError, match="--method"):
+        analyse(TOY, X, {"y": toy(X)}, "fast")
+
+
+# --- the sample as an experiment ------------------------------------------------------------
+
+
+def test_the_sample_becomes_one_point_per_row_run_under_both_designs_with_shared_seeds():
+    exp = build_experiment("morris", 2, seeds=2, years=1, scale=0.01)
+    k = len(FACTORS)
+    points = exp.points()
+    assert len(points) == len(exp.sample_rows) == (k + 1) * 2
+    assert set(points[0]) == set(PROBLEM["names"])
+    assert all(isinstance(p["review_interval"], int) for p in points)
+    for point, row in zip(points, exp.sample_rows, strict=True):
+        assert point["sigma_large"] == row[exp.names.index("sigma_large")]
+    runs = exp.runs()
+    assert len(runs) == len(points) * 2 * 2
+    assert {r.design for r in runs} == {"open_house", "strategic_partners"}
+    seeds = {}
+    for r in runs:
+        assert r.params["population_scale"] == 0.01
+        seeds.setdefault((r.point, r.seed_index), set()).add(r.seed)
+    assert all(len(s) == 1 for s in seeds.values())  # both designs, same seed
+    assert len({r.run_id for r in runs}) == len(runs)
+
+
+def test_the_hash_follows_the_sample():
+    exp = build_experiment("morris", 2, seeds=1, years=1)
+    again = build_experiment("morris", 2, seeds=1, years=1)
+    assert exp.spec_hash() == again.spec_hash()
+    assert exp.to_dict()["sample_rows"] == exp.sample_rows
+    rows = [list(r) for r in exp.sample_rows]
+    i = exp.names.index("tariff_factor")
+    rows[0][i] = 0.9 if rows[0][i] != 0.9 else 1.0
+    changed = dataclasses.replace(exp, sample_rows=rows)
+    assert changed.spec_hash() != exp.spec_hash()
+    assert build_experiment("morris", 3, seeds=1, years=1).spec_hash() != exp.spec_hash()
+    assert build_experiment("morris", 2, seeds=1, years=1, root_seed=5).spec_hash() != \
+        exp.spec_hash()
+    rebuilt = SensitivityExperiment(**exp.to_dict())
+    assert rebuilt.spec_hash() == exp.spec_hash() and rebuilt.points() == exp.points()
+
+
+def test_invalid_samples_and_design_levers_are_refused():
+    with pytest.raises(ExperimentError, match="'contract_years' is set by the design"):
+        build_experiment("morris", 2, factors=(*FACTORS, Factor("contract_years", 1, 9,
+                                                                "policy", "")))
+    with pytest.raises(ExperimentError, match="allowed|must be"):
+        build_experiment("morris", 2, factors=(Factor("tariff_factor", 0.1, 1.0, "policy",
+                                                      ""),))
+    exp = build_experiment("morris", 2, seeds=1, years=1)
+    rows = [list(r) for r in exp.sample_rows]
+    rows[1][0] = 99.0
+    with pytest.raises(ExperimentError, match="outside its bounds"):
+        dataclasses.replace(exp, sample_rows=rows)
+    with pytest.raises(ExperimentError, match="--n"):
+        build_experiment("morris", 1)
+    with pytest.raises(ExperimentError, match="power of 2"):
+        build_experiment("sobol", 100)
+
+
+# --- the command ----------------------------------------------------------------------------
+
+
+def cli(*args):
+    group = _Group(name="wmo-abm", commands={"sensitivity": sensitivity})
+    return CliRunner().invoke(group, ["sensitivity", *map(str, args)], prog_name="wmo-abm")
+
+
+def test_a_tiny_morris_run_writes_indices_figures_and_a_report(tmp_path):
+    out = tmp_path / "sens"
+    args = ("--method", "morris", "--n", 2, "--seeds", 1, "--years", 1, "--scale", 0.01,
+            "--workers", 0, "--out", out, "--quiet")
+    result = cli(*args)
+    assert result.exit_code == 0, result.output
+    assert "84 runs finished now" in result.stdout
+    folder = out / "analysis"
+    indices = pd.read_csv(folder / "indices.csv")
+    assert len(indices) == len(FACTORS) * len(OUTCOMES) * 3
+    assert set(indices["contrast"]) == {"open_house", "strategic_partners", DIFFERENCE}
+    assert set(indices["kpi"]) == set(OUTCOMES)
+    assert {"mu_star", "mu_star_conf", "sigma", "rank"} <= set(indices.columns)
+    assert indices.groupby("outcome")["rank"].apply(
+        lambda r: sorted(r) == list(range(1, len(FACTORS) + 1))).all()
+    for kpi in (*OUTCOMES, "overview"):
+        assert (folder / "figures" / f"{kpi}.png").read_bytes()[:8] == PNG
+    report = (folder / "report.md").read_text(encoding="utf-8")
+    assert "strategic partners minus open house" in report
+    assert "## Caveats" in report and "figures/transformation_index.png" in report
+    outcomes = pd.read_csv(folder / "outcomes.csv")
+    assert len(outcomes) == (len(FACTORS) + 1) * 2
+    assert f"{DIFFERENCE}/spend" in outcomes.columns
+    again = cli(*args)  # resumes: nothing to run, the analysis is written again
+    assert again.exit_code == 0, again.output
+    assert "0 runs finished now, 84 were already done" in again.stdout
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (("--method", "fast"), "--method"),
+    (("--n", 1), "--n"),
+    (("--n", 501), "--n"),
+    (("--method", "sobol", "--n", 100), "power of 2"),
+    (("--seeds", 0), "--seeds"),
+])
+def test_bad_input_exits_2_with_one_line(tmp_path, args, fragment):
+    result = cli(*args, "--out", tmp_path / "never", "--workers", 0)
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("wmo-abm: error:") and fragment in lines[0]
+    assert not (tmp_path / "never").exists()
