@@ -311,7 +311,7 @@ class WmoModel(mesa.Model):
         p = self.p
         suffix = ("18_64", "65_74", "75")[band]
         rate = getattr(p, f"onset_{product.key}_{suffix}")
-        years = self.month / 12.0
+        years = min(self.month / 12.0, p.extramuralisation_years)
         if product in (INDIVIDUAL_SUPPORT, DAY_ACTIVITIES):
             rate *= (1.0 + p.extramuralisation / 100.0) ** years
         return rate
