@@ -90,7 +90,7 @@ def Layout(children=[]):  # noqa: B006 - Solara's layout signature
     route, routes = solara.use_route()
     with solara.Column(gap="0px", classes=["wmo-app"], style={"min-height": "100vh"}) as main:
         with rv.AppBar(color="#1d4e6f", dark=True, dense=True, flat=True,
-                       class_="wmo-appbar"):
+                       class_="wmo-appbar", style_="flex: 0 0 auto"):
             rv.ToolbarTitle(children=[t("app_title", lang)], class_="wmo-title")
             rv.Spacer()
             for r in routes:

@@ -1,0 +1,315 @@
+"""The browser app in a real browser: Debian's Chromium drives the real ``app.py``.
+
+Every test looks at what the browser drew (the pixels of the KPI charts, the network picture,
+downloaded files), not only at texts, and ends by checking that the page asked no host but this
+machine for anything. Run ``pytest tests/browser``; set ``WMO_SCREENSHOT=docs/screenshot.png``
+to refresh the README's screenshot.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import os
+import re
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+
+def _missing_requirement() -> str | None:
+    if not Path("/usr/bin/chromium").is_file():
+        return "Chromium not found at /usr/bin/chromium (apt-get install chromium)"
+    for module in ("playwright", "pytest_playwright"):
+        if importlib.util.find_spec(module) is None:
+            return f"{module} is not installed"
+    try:
+        metadata.distribution("pytest-ipywidgets")
+    except metadata.PackageNotFoundError:
+        return "pytest-ipywidgets (Solara's pytest plugin) is not installed"
+    return None
+
+
+if (_reason := _missing_requirement()) is not None:
+    pytest.skip(f"browser tests skipped: {_reason}", allow_module_level=True)
+
+from playwright.sync_api import Page, expect  # noqa: E402
+
+from agents_model.viz.charts import KPI_PANELS  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+START = "Month 0 (start, 2015)"
+SETTLE_S = 20.0
+
+# Data URLs of the KPI canvases, each with whether it is still blank.
+CANVASES_JS = """els => els.map(c => {
+    const blank = document.createElement('canvas');
+    blank.width = c.width; blank.height = c.height;
+    const url = c.toDataURL();
+    return [url, url === blank.toDataURL()];
+})"""
+
+# The pixels of the network picture (an <img> with a PNG), redrawn on a canvas.
+IMAGE_JS = """img => {
+    if (!img.complete || img.naturalWidth === 0) return null;
+    const c = document.createElement('canvas');
+    c.width = img.naturalWidth; c.height = img.naturalHeight;
+    c.getContext('2d').drawImage(img, 0, 0);
+    return c.toDataURL();
+}"""
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def open_app(offline, url: str, context=None) -> Page:
+    """A new tab on the app, once its KPI charts are drawn."""
+    page = offline.new_page(context)
+    page.goto(url)
+    expect(page.locator(".wmo-app")).to_be_visible()
+    expect(page.locator(".wmo-kpi-chart div.solara-echarts canvas")).to_have_count(
+        len(KPI_PANELS))
+    return page
+
+
+def month(page: Page) -> int:
+    text = page.locator(".wmo-month").inner_text()
+    found = re.match(r"(?:Month|Maand) (\d+) ", text)
+    assert found, text
+    return int(found.group(1))
+
+
+def step(page: Page, months: int) -> None:
+    """Click Step ``months`` times, each time waiting for the next month to be shown."""
+    for _ in range(months):
+        target = month(page) + 1
+        page.locator(".wmo-step").click()
+        expect(page.locator(".wmo-month")).to_have_text(re.compile(rf"^Month {target} \("))
+
+
+def kpi_pixels(page: Page) -> tuple[str, ...]:
+    """The KPI charts as drawn, once every panel is drawn and stops changing."""
+    deadline = time.monotonic() + SETTLE_S
+    previous = None
+    while time.monotonic() < deadline:
+        canvases = page.locator(".wmo-kpi-chart div.solara-echarts canvas").evaluate_all(
+            CANVASES_JS)
+        pixels = tuple(url for url, _ in canvases)
+        drawn = len(canvases) == len(KPI_PANELS) and not any(blank for _, blank in canvases)
+        if drawn and pixels == previous:
+            return pixels
+        previous = pixels if drawn else None
+        page.wait_for_timeout(250)
+    raise AssertionError("the KPI charts were not drawn, or never stopped changing")
+
+
+def kpi_pixels_other_than(page: Page, before: tuple[str, ...]) -> tuple[str, ...]:
+    """The KPI charts once they show something else than ``before``."""
+    deadline = time.monotonic() + SETTLE_S
+    while time.monotonic() < deadline:
+        after = kpi_pixels(page)
+        if after != before:
+            return after
+        page.wait_for_timeout(250)
+    raise AssertionError("the KPI charts did not change")
+
+
+def network_pixels(page: Page) -> tuple[str, str]:
+    """(src, pixels) of the network picture, once it is loaded."""
+    image = page.locator(".wmo-network img")
+    expect(image).to_be_visible()
+    deadline = time.monotonic() + SETTLE_S
+    while time.monotonic() < deadline:
+        src = image.get_attribute("src") or ""
+        pixels = image.evaluate(IMAGE_JS)
+        if src and pixels and image.get_attribute("src") == src:
+            return src, pixels
+        page.wait_for_timeout(100)
+    raise AssertionError("the network picture did not load")
+
+
+def choose(page: Page, select_css: str, item: str) -> None:
+    """Pick ``item`` in the Vuetify select carrying ``select_css``."""
+    page.locator(f".{select_css} .v-select__slot").click()
+    menu = page.locator(".menuable__content__active")
+    menu.locator(".v-list-item", has_text=item).click()
+
+
+# --- tests ----------------------------------------------------------------------------------------
+
+
+def test_app_loads_with_its_charts(offline, app_url):
+    page = open_app(offline, app_url)
+    expect(page.locator(".wmo-month")).to_have_text(START)
+    expect(page.locator(".wmo-counts")).to_contain_text("municipalities: 5")
+    expect(page.locator(".wmo-region-select")).to_contain_text("Leiden region 2015")
+    for tab in ("kpis", "network", "market", "flow", "events", "export"):
+        expect(page.locator(f".wmo-tab-{tab}")).to_be_visible()
+    charts = page.locator(".wmo-kpi-chart div.solara-echarts canvas")
+    for i in range(len(KPI_PANELS)):
+        box = charts.nth(i).bounding_box()
+        assert box and box["width"] > 200 and box["height"] > 200
+    assert len(set(kpi_pixels(page))) == len(KPI_PANELS)  # six different, non-blank panels
+    offline.assert_offline()
+
+
+def test_step_advances_month_kpi_charts_and_network(offline, app_url):
+    page = open_app(offline, app_url)
+    before = kpi_pixels(page)
+    step(page, 3)
+    expect(page.locator(".wmo-month")).to_have_text("Month 3 (March 2015)")
+    after = kpi_pixels_other_than(page, before)
+    changed = sum(a != b for a, b in zip(before, after, strict=True))
+    assert changed >= len(KPI_PANELS) // 2, f"only {changed} KPI panels changed"
+
+    page.locator(".wmo-tab-network").click()
+    src, pixels = network_pixels(page)
+    assert src.startswith(("data:image/png", "blob:"))
+    width = page.locator(".wmo-network img").evaluate("img => img.naturalWidth")
+    assert width > 300
+    step(page, 1)
+    expect(page.locator(".wmo-network img")).not_to_have_attribute("src", src)
+    new_src, new_pixels = network_pixels(page)
+    assert new_src != src
+    assert new_pixels != pixels, "the network picture was redrawn but looks the same"
+    offline.assert_offline()
+
+
+def test_language_switch_replaces_the_labels(offline, app_url):
+    page = open_app(offline, app_url)
+    step_button = page.locator(".wmo-step")
+    expect(step_button).to_have_text("Step")
+    page.locator(".wmo-lang-toggle button", has_text="Nederlands").click()
+    expect(step_button).to_have_text("Stap")
+    expect(step_button).not_to_contain_text("Step")
+    expect(page.locator(".wmo-reset")).to_have_text("Opnieuw")
+    expect(page.locator(".wmo-play")).to_have_text("Afspelen")
+    expect(page.locator(".wmo-month")).to_have_text("Maand 0 (start, 2015)")
+    expect(page.locator(".wmo-tab-export")).to_have_text("Exporteren")
+    page.locator(".wmo-lang-toggle button", has_text="English").click()
+    expect(step_button).to_have_text("Step")
+
+    dutch = open_app(offline, app_url + "?lang=nl", context=page.context)
+    expect(dutch.locator(".wmo-step")).to_have_text("Stap")
+    expect(dutch.locator(".wmo-tab-kpis")).to_have_text("Kengetallen in de tijd")
+    expect(page.locator(".wmo-step")).to_have_text("Step")  # the first tab stays English
+    offline.assert_offline()
+
+
+def test_region_preset_rebuilds_the_model(offline, app_url):
+    page = open_app(offline, app_url)
+    step(page, 2)
+    counts = page.locator(".wmo-counts")
+    expect(counts).to_contain_text("municipalities: 5")
+    before = counts.inner_text()
+    pixels = kpi_pixels(page)
+    choose(page, "wmo-region-select", "Woerden 2017")
+    expect(page.locator(".wmo-month")).to_have_text("Month 0 (start, 2017)")
+    expect(counts).to_contain_text("municipalities: 1 ")
+    assert counts.inner_text() != before
+    expect(page.locator(".wmo-region-select")).to_contain_text("Woerden 2017")
+    assert kpi_pixels_other_than(page, pixels) != pixels
+    offline.assert_offline()
+
+
+def test_tabs_do_not_share_a_run(offline, app_url):
+    first = open_app(offline, app_url)
+    second = open_app(offline, app_url, context=first.context)  # same browser, another tab
+    other = open_app(offline, app_url, context=offline.new_context())  # another visitor
+    second_pixels = kpi_pixels(second)
+    other_pixels = kpi_pixels(other)
+    step(first, 3)
+    expect(first.locator(".wmo-month")).to_have_text("Month 3 (March 2015)")
+    step(second, 1)
+    expect(second.locator(".wmo-month")).to_have_text("Month 1 (January 2015)")
+    expect(other.locator(".wmo-month")).to_have_text(START)
+    expect(first.locator(".wmo-month")).to_have_text("Month 3 (March 2015)")
+    assert kpi_pixels(other) == other_pixels
+    assert kpi_pixels_other_than(second, second_pixels) != second_pixels
+    offline.assert_offline()
+
+
+def test_exported_fingerprint_replays_to_the_exported_kpis(offline, app_url, tmp_path):
+    page = open_app(offline, app_url)
+    step(page, 3)
+    page.locator(".wmo-tab-export").click()
+    export = page.locator(".wmo-export")
+    expect(export).to_be_visible()
+    files = {}
+    for label, name in (("Fingerprint (JSON)", "fp.json"), ("KPIs as CSV", "app.csv")):
+        with page.expect_download() as download:
+            export.locator("button", has_text=label).click()
+        files[name] = download.value.suggested_filename
+        download.value.save_as(tmp_path / name)
+    assert files["fp.json"] == "wmo-leiden_2015-own-seed1-month3.fingerprint.json"
+    assert files["app.csv"] == "wmo-leiden_2015-own-seed1-month3.csv"
+
+    result = subprocess.run(
+        [sys.executable, "-m", "agents_model", "replay", "fp.json", "--out", "replay.csv"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    app_text = (tmp_path / "app.csv").read_text(encoding="utf-8")
+    replay_text = (tmp_path / "replay.csv").read_text(encoding="utf-8")
+    app_kpis = pd.read_csv(io.StringIO(app_text))
+    replayed = pd.read_csv(io.StringIO(replay_text))
+    assert list(app_kpis["month"]) == [0, 1, 2, 3]
+    assert list(replayed.columns) == list(app_kpis.columns)
+    pd.testing.assert_frame_equal(replayed, app_kpis, check_exact=True)
+    assert replay_text == app_text
+    offline.assert_offline()
+
+
+def test_play_runs_until_paused_and_the_screenshot(offline, app_url, tmp_path):
+    page = open_app(offline, app_url)
+    page.locator(".wmo-speed button", has_text="6 mo/tick").click()
+    play = page.locator(".wmo-play")
+    play.click()
+    expect(play).to_have_text("Pause")
+    page.wait_for_function(
+        "() => +(document.querySelector('.wmo-month').textContent.match(/\\d+/) || [0])[0]"
+        " >= 24", timeout=30_000)
+    play.click()
+    expect(play).to_have_text("Play")
+    shown = month(page)
+    page.wait_for_timeout(1200)
+    assert month(page) == shown, "Play went on after Pause"
+    assert shown >= 24
+
+    pixels = kpi_pixels(page)
+    assert len(set(pixels)) == len(KPI_PANELS)
+    page.mouse.move(0, 0)  # no tooltip in the picture
+    path = tmp_path / "screenshot.png"
+    page.screenshot(path=str(path))
+    from PIL import Image
+
+    with Image.open(path) as image:
+        assert image.size == (1400, 900)
+        colours = len(image.convert("RGB").getcolors(1 << 24))
+    assert colours > 100, "the screenshot looks empty"
+    target = os.environ.get("WMO_SCREENSHOT")
+    if target:
+        out = Path(target)
+        out = out if out.is_absolute() else ROOT / out
+        out.write_bytes(path.read_bytes())
+    offline.assert_offline()
+
+
+def test_the_offline_check_catches_other_hosts(offline_browser):
+    context = offline_browser.new_context()
+    try:
+        page = offline_browser.new_page(context)
+        mark = len(offline_browser.blocked)
+        refused = page.evaluate(
+            "() => fetch('http://wmo-abm.invalid/x').then(() => false, () => true)")
+        caught = offline_browser.blocked[mark:]
+        del offline_browser.blocked[mark:]
+    finally:
+        context.close()
+    assert refused
+    assert caught == ["http://wmo-abm.invalid/x"]
