@@ -1,26 +1,11 @@
-"""Shared fixtures: small models that build in milliseconds."""
+"""Shared fixtures."""
 
 from __future__ import annotations
 
 import pytest
+from helpers import small_model
 
-from agents_model import Scenario, WmoModel
-from agents_model.scenario import MunicipalitySpec
-
-SMALL = 0.05
-
-
-def region(*populations: int, central: int = 0) -> Scenario:
-    """A scenario with municipalities of the given sizes (the first is central)."""
-    munis = [MunicipalitySpec(f"M{i}", pop, central=(i == central))
-             for i, pop in enumerate(populations)]
-    return Scenario(municipalities=munis)
-
-
-def small_model(seed: int = 1, scenario: Scenario | None = None, **overrides) -> WmoModel:
-    """A default model at a small population scale."""
-    overrides.setdefault("population_scale", SMALL)
-    return WmoModel(scenario, rng=seed, **overrides)
+from agents_model import WmoModel
 
 
 @pytest.fixture

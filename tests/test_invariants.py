@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pandas as pd
-from conftest import region, small_model
+from helpers import region, small_model
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

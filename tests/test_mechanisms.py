@@ -10,7 +10,7 @@ import math
 import statistics
 
 import pytest
-from conftest import region, small_model
+from helpers import region, small_model
 
 from agents_model.contracts import ProcurementRule
 from agents_model.products import (

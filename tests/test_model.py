@@ -5,7 +5,7 @@ from __future__ import annotations
 import pickle
 
 import networkx as nx
-from conftest import small_model
+from helpers import small_model
 
 from agents_model import WmoModel, load_scenario
 from agents_model.metrics import KPI_NAMES
