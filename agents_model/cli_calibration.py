@@ -44,20 +44,14 @@ def calibrate(budget: int, seeds: int, scale: float, targets_file: Path | None, 
         score,
         write_analysis,
     )
-    from agents_model.experiment import make_executor, run_experiment
+    from agents_model.cli import _run_experiment
     from agents_model.scenario import CALIBRATED
 
     targets = load_targets(targets_file or TARGETS)
     experiment = calibration_experiment(targets, budget, seeds, scale)
-    executor, close = make_executor(workers, scheduler)
-    click.echo(f"calibration: {len(experiment.runs())} runs ({budget} sets x "
-               f"{len(targets.variants)} variants x {seeds} seeds); results in {out}", err=True)
-    try:
-        result = run_experiment(experiment, out, executor, progress=not quiet)
-    finally:
-        close()
-    click.echo(f"{result.ok} runs finished now, {result.skipped} were already done, "
-               f"{result.failed} failed (of {result.total}).")
+    click.echo(f"calibration: {budget} parameter sets x {len(targets.variants)} variants x "
+               f"{seeds} seeds", err=True)
+    _run_experiment(experiment, out, workers, scheduler, quiet)
     summary = write_analysis(score(out, targets, experiment), targets, experiment,
                              out / "analysis")
     click.echo(f"{summary['method']}; {summary['accepted']} of {budget} parameter sets kept.")
