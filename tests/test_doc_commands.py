@@ -293,11 +293,12 @@ def test_the_documents_quote_commands():
 
 @pytest.mark.parametrize("quoted", ALL, ids=lambda q: f"{q.path}:{q.line}")
 def test_quoted_command_parses(quoted: Quoted):
+    problem = None
     try:
         check(quoted.args, reference=quoted.inline)
     except (click.UsageError, ScenarioError, ExperimentError) as exc:
-        message = exc.format_message() if isinstance(exc, click.ClickException) else str(exc)
-        pytest.fail(f"{quoted.where()}\n  -> {message}")
+        problem = exc.format_message() if isinstance(exc, click.ClickException) else str(exc)
+    assert problem is None, f"{quoted.where()}\n  -> {problem}"
 
 
 # --- self-checks: wrong commands are detected -------------------------------------------------
