@@ -138,14 +138,9 @@ def _fmt(value: float, unit: str = "") -> str:
 
 def _table(rows: list[list[str]], right: set[int] | None = None) -> list[str]:
     """Align rows of cells into columns (columns in ``right`` are right-aligned)."""
-    right = right or set()
-    widths = [max(len(r[i]) for r in rows if i < len(r)) for i in range(max(map(len, rows)))]
-    lines = []
-    for row in rows:
-        cells = [c.rjust(widths[i]) if i in right else c.ljust(widths[i])
-                 for i, c in enumerate(row)]
-        lines.append("  ".join(cells).rstrip())
-    return lines
+    from agents_model.report import align_columns
+
+    return align_columns(rows, right)
 
 
 def _year_total(frame: Any, name: str, first_month: int) -> float:

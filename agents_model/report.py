@@ -475,7 +475,7 @@ def _phrase(row: Any) -> str:
     return f"{row.kpi} ({value}, {detail})"
 
 
-def _align(rows: list[list[str]], right: set[int] | None = None) -> list[str]:
+def align_columns(rows: list[list[str]], right: set[int] | None = None) -> list[str]:
     """Rows of cells as aligned text columns (columns in ``right`` right-aligned)."""
     right = right or set()
     width = max(map(len, rows))
@@ -605,7 +605,7 @@ def _summary_text(res: _Results) -> str:
                 cells.append("-" if hit.empty else
                              _cell(*hit[["mean", "low", "high"]].iloc[0].tolist()))
             rows.append([name, _unit(name), *cells])
-        lines += _align(rows)
+        lines += align_columns(rows)
         if not others:
             lines += ["", "Only one design: nothing to compare."]
             continue
@@ -622,7 +622,7 @@ def _summary_text(res: _Results) -> str:
                 else:
                     cells += ["-", ""]
             rows.append([name, _unit(name), *cells])
-        lines += _align(rows)
+        lines += align_columns(rows)
         lines.append("")
         for design in others:
             lines += _sentence(res, region, point, design)
