@@ -7,14 +7,17 @@ an acceptance range. Calibration samples the uncertain behavioural parameters (t
 variant and seed through the experiment runner (so it parallelises, resumes and runs on a Dask
 cluster unchanged), averages each pattern over seeds and keeps the sample points that meet every
 pattern (rejection). When no point meets them all, the closest tenth is kept instead (pattern
-filtering) and the patterns that could not be met together are named. The median of the kept
-points becomes ``calibrated.toml``, which scenarios use as defaults once installed.
+filtering) and the patterns that could not be met together are named. Later rounds sample the
+box around the sets the round before kept (sequential pattern filtering, :func:`run_rounds`).
+The kept set closest to the patterns (or the medians of the kept sets) becomes
+``calibrated.toml``, which scenarios use as defaults once installed.
 """
 
 from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,13 +31,18 @@ from agents_model.params import by_name, priors
 from agents_model.scenario import CALIBRATED
 
 __all__ = [
+    "PICKS",
     "TARGETS",
+    "Round",
     "Target",
     "TargetSet",
+    "calibrated_values",
     "calibration_experiment",
     "distance",
     "load_targets",
+    "narrowed_box",
     "posterior",
+    "run_rounds",
     "score",
     "statistic",
     "write_analysis",
@@ -42,6 +50,8 @@ __all__ = [
 
 TARGETS = CALIBRATED.parent / "targets.toml"
 STATISTICS = ("mean_last_year", "growth", "slope", "share")
+PICKS = ("best", "median")
+ROOT_SEED = 20260101
 
 
 @dataclass(frozen=True)
@@ -173,7 +183,7 @@ def distance(value: float, target: Target) -> float:
 
 
 def calibration_experiment(targets: TargetSet, budget: int, seeds: int, scale: float,
-                           root_seed: int = 20260101,
+                           root_seed: int = ROOT_SEED,
                            prior: dict[str, tuple[float, float]] | None = None) -> Experiment:
     """The experiment: ``budget`` Latin-hypercube points x variants x seeds.
 
@@ -277,55 +287,171 @@ def conflicts(scores: pd.DataFrame, targets: TargetSet) -> list[tuple[str, str]]
     return out
 
 
-def calibrated_values(post: pd.DataFrame) -> dict[str, Any]:
-    """Median accepted values, typed like the parameters (integers rounded)."""
+def calibrated_values(post: pd.DataFrame, accepted: pd.DataFrame | None = None,
+                      pick: str = "median") -> dict[str, Any]:
+    """Calibrated values, typed like the parameters (integers rounded).
+
+    Args:
+        post: The posterior table (:func:`posterior`).
+        accepted: The accepted parameter sets (needed for ``pick="best"``).
+        pick: ``"median"``: the median of every accepted range; ``"best"``: the accepted set
+            closest to the patterns (smallest total distance), a point that was actually run,
+            which keeps the correlations between parameters that coordinate medians lose.
+    """
+    if pick not in PICKS:
+        raise ValueError(f"pick must be one of {', '.join(PICKS)}, not {pick!r}")
+    chosen: dict[str, float] = {}
+    if pick == "best" and accepted is not None and len(accepted):
+        best = accepted.sort_values(["total", "sample"]).iloc[0]
+        chosen = {row.parameter: float(best[row.parameter]) for row in post.itertuples()
+                  if row.parameter in best.index}
     values = {}
     for row in post.itertuples():
-        if math.isnan(row.median):
+        raw = chosen.get(row.parameter, row.median)
+        if math.isnan(raw):
             continue
         param = by_name(row.parameter)
-        value = int(round(row.median)) if param.kind is int else round(float(row.median), 4)
-        values[row.parameter] = value
+        values[row.parameter] = int(round(raw)) if param.kind is int else round(float(raw), 4)
     return values
 
 
-def write_analysis(scores: pd.DataFrame, targets: TargetSet, experiment: Experiment,
-                   folder: str | Path) -> dict[str, Any]:
+def narrowed_box(accepted: pd.DataFrame, box: dict[str, tuple[float, float]],
+                 prior: dict[str, tuple[float, float]],
+                 widen: float = 0.1) -> dict[str, tuple[float, float]]:
+    """Sampling box of the next round: the kept sets' ranges, widened, inside the prior.
+
+    Sequential pattern filtering: each round samples a Latin hypercube over the box that
+    holds the previous round's kept sets, widened on each side by ``widen`` of the prior's
+    width so the search can still move, and never beyond the prior.
+
+    Args:
+        accepted: The kept parameter sets of the round.
+        box: The box that round sampled.
+        prior: The original priors.
+        widen: Margin on each side as a share of the prior's width.
+    """
+    if accepted.empty:
+        return dict(box)
+    out = {}
+    for name, (low, high) in box.items():
+        p_low, p_high = prior.get(name, (low, high))
+        margin = widen * (p_high - p_low)
+        low = max(p_low, float(accepted[name].min()) - margin)
+        high = min(p_high, float(accepted[name].max()) + margin)
+        if _is_int(name):
+            low, high = float(math.floor(low)), float(math.ceil(high))
+        out[name] = (low, high)
+    return out
+
+
+def _is_int(name: str) -> bool:
+    param = by_name(name)
+    return param is not None and param.kind is int
+
+
+def run_rounds(targets: TargetSet, budget: int, seeds: int, scale: float, rounds: int,
+               out: Path, run: Callable[[Experiment, Path], None],
+               prior: dict[str, tuple[float, float]] | None = None) -> list[Round]:
+    """Run ``rounds`` rounds of sequential pattern filtering through ``run``.
+
+    Round 1 samples the priors; every later round samples the box around the sets the round
+    before kept (:func:`narrowed_box`), with its own Latin hypercube seed. Each round has its
+    own results folder (``out`` itself for a single round, ``out/round<k>`` otherwise), so an
+    interrupted calibration resumes where it stopped.
+
+    Args:
+        targets: The target set.
+        budget: Parameter sets per round.
+        seeds: Seeds per parameter set and variant.
+        scale: Population scale of the runs.
+        rounds: Number of rounds.
+        out: Results folder.
+        run: Runs an experiment into a folder (the experiment command's runner).
+        prior: Parameter ranges of round 1 (default: the priors of the parameter table).
+
+    Returns:
+        One :class:`Round` per round, in order.
+    """
+    prior = prior or priors()
+    box = dict(prior)
+    done: list[Round] = []
+    for k in range(1, rounds + 1):
+        folder = out if rounds == 1 else out / f"round{k}"
+        experiment = calibration_experiment(targets, budget, seeds, scale,
+                                            root_seed=ROOT_SEED + k - 1, prior=box)
+        run(experiment, folder)
+        scores = score(folder, targets, experiment)
+        accepted, method = select(scores, len(targets.targets))
+        done.append(Round(k, experiment, scores, accepted, method, box))
+        box = narrowed_box(accepted, box, prior)
+    return done
+
+
+@dataclass(frozen=True)
+class Round:
+    """One round of a calibration: what it sampled, scored and kept."""
+
+    number: int
+    experiment: Experiment
+    scores: pd.DataFrame
+    accepted: pd.DataFrame
+    method: str
+    box: dict[str, tuple[float, float]]
+
+
+def write_analysis(rounds: list[Round], targets: TargetSet, folder: str | Path,
+                   pick: str = "best") -> dict[str, Any]:
     """Write scores, posterior, calibrated.toml, figures and a Markdown report to ``folder``.
+
+    The last round decides what is kept; the conflicts between patterns are read from every
+    set sampled in any round.
+
+    Args:
+        rounds: The rounds run (:func:`run_rounds`), in order.
+        targets: The target set.
+        folder: Analysis folder.
+        pick: How the calibrated values are chosen from the kept sets (:data:`PICKS`).
 
     Returns:
         A summary dict: method, accepted count, calibrated values, conflicts, report path.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    prior = {k: tuple(v) for k, v in experiment.sample.items()}
-    accepted, method = select(scores, len(targets.targets))
-    post = posterior(accepted, prior)
-    values = calibrated_values(post)
-    pairs = conflicts(scores, targets)
-    scores.to_csv(folder / "scores.csv", index=False)
+    last = rounds[-1]
+    prior = {k: tuple(v) for k, v in rounds[0].experiment.sample.items()}
+    post = posterior(last.accepted, prior)
+    post["box_low"] = [last.box[n][0] for n in post["parameter"]]
+    post["box_high"] = [last.box[n][1] for n in post["parameter"]]
+    values = calibrated_values(post, last.accepted, pick)
+    post["chosen"] = [values.get(n, math.nan) for n in post["parameter"]]
+    every = pd.concat([r.scores.assign(round=r.number) for r in rounds], ignore_index=True)
+    pairs = conflicts(every, targets)
+    every.to_csv(folder / "scores.csv", index=False)
     post.to_csv(folder / "posterior.csv", index=False)
-    (folder / "calibrated.toml").write_text(_calibrated_toml(values, method, accepted, scores,
-                                                             experiment))
-    figures = _figures(scores, accepted, targets, folder)
+    method = last.method + (f" (round {last.number} of sequential pattern filtering)"
+                            if len(rounds) > 1 else "")
+    (folder / "calibrated.toml").write_text(_calibrated_toml(values, method, pick, last))
+    figures = _figures(last.scores, last.accepted, targets, folder)
     report = folder / "report.md"
-    report.write_text(_report(scores, accepted, post, method, pairs, targets, experiment,
-                              figures))
-    return {"method": method, "accepted": len(accepted), "values": values,
+    report.write_text(_report(rounds, post, method, pick, pairs, targets, figures))
+    return {"method": method, "accepted": len(last.accepted), "values": values,
             "conflicts": pairs, "report": report}
 
 
-def _calibrated_toml(values: dict[str, Any], method: str, accepted: pd.DataFrame,
-                     scores: pd.DataFrame, experiment: Experiment) -> str:
+def _calibrated_toml(values: dict[str, Any], method: str, pick: str, last: Round) -> str:
+    how = ("the accepted set closest to the patterns" if pick == "best"
+           else "median of the accepted parameter sets")
+    experiment = last.experiment
     lines = [
-        "# Calibrated defaults of the uncertain behavioural parameters (median of the accepted",
-        "# parameter sets). Written by `wmo-abm calibrate`; scenarios lay these over the",
-        "# parameter table's defaults when this file is calibration/calibrated.toml.",
+        f"# Calibrated defaults of the uncertain behavioural parameters ({how}).",
+        "# Written by `wmo-abm calibrate`; scenarios lay these over the parameter table's",
+        "# defaults when this file is calibration/calibrated.toml.",
         "",
         "[meta]",
         f'method = "{method}"',
-        f"accepted = {len(accepted)}",
-        f"sampled = {len(scores)}",
+        f'pick = "{pick}"',
+        f"accepted = {len(last.accepted)}",
+        f"sampled = {len(last.scores)}",
         f"seeds = {experiment.seeds}",
         f"population_scale = {experiment.fixed.get('population_scale', 1.0)}",
         f'experiment_hash = "{experiment.spec_hash()}"',
@@ -373,20 +499,38 @@ def _figures(scores: pd.DataFrame, accepted: pd.DataFrame, targets: TargetSet,
     return [name]
 
 
-def _report(scores: pd.DataFrame, accepted: pd.DataFrame, post: pd.DataFrame, method: str,
-            pairs: list[tuple[str, str]], targets: TargetSet, experiment: Experiment,
-            figures: list[str]) -> str:
+def _report(rounds: list[Round], post: pd.DataFrame, method: str, pick: str,
+            pairs: list[tuple[str, str]], targets: TargetSet, figures: list[str]) -> str:
+    last = rounds[-1]
+    scores, accepted, experiment = last.scores, last.accepted, last.experiment
+    sampled = sum(len(r.scores) for r in rounds)
     lines = [
         "# Calibration report",
         "",
         f"{experiment.description}. Region `{targets.region}`, design `{targets.design}`, "
-        f"patterns evaluated at month {targets.month}; {experiment.sample_size} parameter sets "
-        f"(Latin hypercube over the priors) x {len(targets.variants)} variants x "
-        f"{experiment.seeds} seeds at population scale "
-        f"{experiment.fixed.get('population_scale', 1.0)}.",
+        f"patterns evaluated at month {targets.month}; {len(rounds)} round(s) of "
+        f"{experiment.sample_size} parameter sets (Latin hypercube) x "
+        f"{len(targets.variants)} variants x {experiment.seeds} seeds at population scale "
+        f"{experiment.fixed.get('population_scale', 1.0)}; {sampled} sets in all.",
         "",
-        f"**Selection:** {method}; {len(accepted)} of {len(scores)} parameter sets kept.",
+        f"**Selection:** {method}; {len(accepted)} of {len(scores)} parameter sets of the last "
+        "round kept.",
         "",
+    ]
+    if len(rounds) > 1:
+        lines += ["## Rounds", "",
+                  "Round 1 samples the priors; each later round samples the box around the sets "
+                  "the round before kept, widened by a tenth of the prior's width on each side.",
+                  "", "| round | sets | sets meeting every pattern | patterns met: best | "
+                  "kept: median distance |", "|---|---|---|---|---|"]
+        for r in rounds:
+            full = int((r.scores["met"] == len(targets.targets)).sum())
+            lines.append(f"| {r.number} | {len(r.scores)} | {full} | "
+                         f"{int(r.scores['met'].max())} of {len(targets.targets)} | "
+                         f"{_num(r.accepted['total'].median() if len(r.accepted) else math.nan)}"
+                         " |")
+        lines.append("")
+    lines += [
         "## Patterns",
         "",
         "| target | pattern | source | accepted range | all sets: median [min, max] | "
@@ -400,7 +544,8 @@ def _report(scores: pd.DataFrame, accepted: pd.DataFrame, post: pd.DataFrame, me
             f"| {t.id} | {t.pattern} | {t.source} | {t.low:g} to {t.high:g} | "
             f"{_stats(all_v)} | {_stats(kept)} | {int((scores[f'd_{t.id}'] == 0).sum())} |")
     lines += ["", "## Patterns that could not be met", ""]
-    unmet = [t.id for t in targets.targets if (scores[f"d_{t.id}"] == 0).sum() == 0]
+    every = pd.concat([r.scores for r in rounds], ignore_index=True)
+    unmet = [t.id for t in targets.targets if (every[f"d_{t.id}"] == 0).sum() == 0]
     if unmet:
         lines.append(f"No sampled parameter set met: {', '.join(unmet)}.")
     if pairs:
@@ -409,13 +554,17 @@ def _report(scores: pd.DataFrame, accepted: pd.DataFrame, post: pd.DataFrame, me
     if not unmet and not pairs:
         lines.append("Every pattern was met by some parameter set, and no pair of patterns "
                      "excluded each other.")
+    how = ("the kept set closest to the patterns (a point that was run, so the correlations "
+           "between parameters are kept)" if pick == "best" else "the medians of the kept sets")
     lines += ["", "## Accepted parameter ranges (posterior)", "",
-              "| parameter | prior | kept: min | median | max |", "|---|---|---|---|---|"]
+              "| parameter | prior | last round sampled | kept: min | median | max | "
+              "calibrated |", "|---|---|---|---|---|---|---|"]
     for row in post.itertuples():
         lines.append(f"| `{row.parameter}` | {row.prior_low:g} to {row.prior_high:g} | "
-                     f"{_num(row.min)} | {_num(row.median)} | {_num(row.max)} |")
-    lines += ["", "The medians are written to `calibrated.toml`; `wmo-abm calibrate --install` "
-              "makes them the defaults of every scenario.", ""]
+                     f"{_num(row.box_low)} to {_num(row.box_high)} | {_num(row.min)} | "
+                     f"{_num(row.median)} | {_num(row.max)} | {_num(row.chosen)} |")
+    lines += ["", f"The calibrated column is {how}; it is written to `calibrated.toml`, and "
+              "`wmo-abm calibrate --install` makes it the defaults of every scenario.", ""]
     for name in figures:
         lines += [f"![patterns]({name})", ""]
     return "\n".join(lines)

@@ -15,6 +15,13 @@ __all__ = ["calibrate"]
               help="Parameter sets to sample (bounds the number of runs).")
 @click.option("--seeds", type=click.IntRange(1, 1000), default=2, show_default=True,
               help="Seeds per parameter set and variant.")
+@click.option("--rounds", type=click.IntRange(1, 20), default=1, show_default=True,
+              help="Rounds of sequential pattern filtering (each samples BUDGET sets around "
+                   "the sets the round before kept).")
+@click.option("--pick", type=click.Choice(["best", "median"]), default="best",
+              show_default=True,
+              help="Calibrated values: the kept set closest to the patterns, or the medians "
+                   "of the kept sets.")
 @click.option("--scale", type=click.FloatRange(0.001, 10.0), default=1.0, show_default=True,
               help="Population scale of the runs (T1 counts providers: use 1).")
 @click.option("--targets", "targets_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -28,37 +35,34 @@ __all__ = ["calibrate"]
 @click.option("--scheduler", metavar="ADDR", envvar="DASK_SCHEDULER_ADDRESS", default=None,
               help="Run on a Dask cluster (tcp://host:port).")
 @click.option("--quiet", "-q", is_flag=True, help="Do not show the progress bar.")
-def calibrate(budget: int, seeds: int, scale: float, targets_file: Path | None, out: Path,
-              install: bool, workers: int | None, scheduler: str | None, quiet: bool) -> None:
+def calibrate(budget: int, seeds: int, rounds: int, pick: str, scale: float,
+              targets_file: Path | None, out: Path, install: bool, workers: int | None,
+              scheduler: str | None, quiet: bool) -> None:
     """Calibrate the uncertain behavioural parameters to the targets T1-T6.
 
     Samples the priors of the parameter table, runs every set under every variant and seed,
-    scores the patterns and keeps the sets that meet them. Resumable: the same command again
-    computes only what is missing. Writes OUT/analysis/ (report.md, scores, posterior,
-    calibrated.toml).
+    scores the patterns and keeps the sets that meet them (or the closest tenth); with
+    --rounds, each further round samples around the sets the round before kept. Resumable:
+    the same command again computes only what is missing. Writes OUT/analysis/ (report.md,
+    scores, posterior, calibrated.toml).
     """
-    from agents_model.calibration import (
-        TARGETS,
-        calibration_experiment,
-        load_targets,
-        score,
-        write_analysis,
-    )
+    from agents_model.calibration import TARGETS, load_targets, run_rounds, write_analysis
     from agents_model.cli import _run_experiment
-    from agents_model.scenario import CALIBRATED
 
     targets = load_targets(targets_file or TARGETS)
-    experiment = calibration_experiment(targets, budget, seeds, scale)
-    click.echo(f"calibration: {budget} parameter sets x {len(targets.variants)} variants x "
-               f"{seeds} seeds", err=True)
-    _run_experiment(experiment, out, workers, scheduler, quiet)
-    summary = write_analysis(score(out, targets, experiment), targets, experiment,
-                             out / "analysis")
+    click.echo(f"calibration: {rounds} round(s) of {budget} parameter sets x "
+               f"{len(targets.variants)} variants x {seeds} seeds", err=True)
+    done = run_rounds(targets, budget, seeds, scale, rounds, out,
+                      lambda experiment, folder: _run_experiment(experiment, folder, workers,
+                                                                 scheduler, quiet))
+    summary = write_analysis(done, targets, out / "analysis", pick)
     click.echo(f"{summary['method']}; {summary['accepted']} of {budget} parameter sets kept.")
     for a, b in summary["conflicts"]:
         click.echo(f"  {a} and {b} could not be met together")
     click.echo(f"Report: {summary['report']}")
     if install:
+        from agents_model.scenario import CALIBRATED
+
         CALIBRATED.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(out / "analysis" / "calibrated.toml", CALIBRATED)
         click.echo(f"Installed the calibrated defaults in {CALIBRATED}")

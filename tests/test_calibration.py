@@ -14,10 +14,13 @@ from agents_model import scenario as scenario_module
 from agents_model.calibration import (
     TARGETS,
     Target,
+    calibrated_values,
     calibration_experiment,
     conflicts,
     distance,
     load_targets,
+    narrowed_box,
+    posterior,
     select,
     statistic,
 )
@@ -75,6 +78,28 @@ def test_conflicting_patterns_are_found():
     assert conflicts(scores, targets) == [("T1", "T2")]
 
 
+def test_next_round_samples_around_the_kept_sets_inside_the_prior():
+    prior = {"a": (0.0, 10.0), "b": (0.0, 1.0)}
+    kept = pd.DataFrame({"a": [4.0, 5.0], "b": [0.05, 0.5]})
+    box = narrowed_box(kept, prior, prior, widen=0.1)
+    assert box["a"] == pytest.approx((3.0, 6.0))
+    assert box["b"] == pytest.approx((0.0, 0.6))
+    assert narrowed_box(kept.iloc[:0], box, prior) == box
+
+
+def test_best_pick_keeps_a_set_that_was_run():
+    prior = {"supply_induced": (0.0, 1.5), "trust_build": (0.01, 0.1)}
+    kept = pd.DataFrame({"sample": [0, 1, 2], "total": [0.3, 0.1, 0.2],
+                         "supply_induced": [0.1, 1.2, 0.5], "trust_build": [0.09, 0.02, 0.05]})
+    post = posterior(kept, prior)
+    best = calibrated_values(post, kept, "best")
+    assert best == {"supply_induced": 1.2, "trust_build": 0.02}
+    median = calibrated_values(post, kept, "median")
+    assert median == {"supply_induced": 0.5, "trust_build": 0.05}
+    with pytest.raises(ValueError, match="pick"):
+        calibrated_values(post, kept, "mean")
+
+
 def test_targets_file_covers_t1_to_t6():
     targets = load_targets(TARGETS)
     ids = {t.id[:2] for t in targets.targets}
@@ -115,18 +140,20 @@ def test_calibration_pipeline_end_to_end(tmp_path, monkeypatch):
     out = tmp_path / "cal"
     installed = tmp_path / "calibrated.toml"
     monkeypatch.setattr(scenario_module, "CALIBRATED", installed)
-    result = CliRunner().invoke(main, ["calibrate", "--budget", "2", "--seeds", "1", "--scale",
-                                       "0.02", "--targets", str(short), "--out", str(out),
-                                       "--workers", "0", "--quiet"])
+    args = ["calibrate", "--budget", "2", "--seeds", "1", "--rounds", "2", "--scale", "0.02",
+            "--targets", str(short), "--out", str(out), "--workers", "0", "--quiet"]
+    result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert not installed.exists()
-    again = CliRunner().invoke(main, ["calibrate", "--budget", "2", "--seeds", "1", "--scale",
-                                      "0.02", "--targets", str(short), "--out", str(out),
-                                      "--workers", "0", "--quiet", "--install"])
-    assert "0 runs finished now, 4 were already done" in again.output
+    assert (out / "round1" / "experiment.json").is_file()
+    assert (out / "round2" / "experiment.json").is_file()
+    again = CliRunner().invoke(main, [*args, "--install"])
+    assert again.output.count("0 runs finished now, 4 were already done") == 2
     report = (out / "analysis" / "report.md").read_text()
-    for t in ("T1a", "T2", "T3b", "T4a", "T5", "T6"):
+    for t in ("T1a", "T2", "T3b", "T4a", "T5", "T6", "## Rounds"):
         assert t in report
+    scores = pd.read_csv(out / "analysis" / "scores.csv")
+    assert sorted(scores["round"].unique()) == [1, 2]
     assert (out / "analysis" / "patterns.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert installed.is_file()
     values = scenario_module.base_values()
@@ -136,9 +163,7 @@ def test_calibration_pipeline_end_to_end(tmp_path, monkeypatch):
         assert values[name] == pytest.approx(value)
         low, high = priors()[name]
         assert low <= value <= high
-    changed = CliRunner().invoke(main, ["calibrate", "--budget", "2", "--seeds", "1",
-                                        "--scale", "0.02", "--targets", str(short), "--out",
-                                        str(out), "--workers", "0", "--quiet"])
+    changed = CliRunner().invoke(main, args)
     assert changed.exit_code == 2
     assert "different experiment" in changed.output
 

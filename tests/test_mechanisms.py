@@ -202,11 +202,9 @@ def test_lower_tariff_reduces_delivered_hours_of_a_strategic_provider():
     q.sigma, q.margin_rate, q.pool_bonus = 0.8, 0.0, 0.0
     buyer = model.contract_sets["region"]
     buyer.tariff = 1.0
-    q.decide_delivery(buyer, detection=0.1)
-    full = sum(q.ratio[IS])
+    full = sum(q.delivery_targets(buyer, detection=0.1)[IS, lv] for lv in range(3))
     buyer.tariff = 0.7
-    q.decide_delivery(buyer, detection=0.1)
-    assert sum(q.ratio[IS]) < full
+    assert sum(q.delivery_targets(buyer, detection=0.1)[IS, lv] for lv in range(3)) < full
 
 
 def test_client_oriented_provider_shaves_less():
@@ -215,11 +213,32 @@ def test_client_oriented_provider_shaves_less():
     buyer = model.contract_sets["region"]
     q.margin_rate = 0.0
     q.sigma = 0.9
-    q.decide_delivery(buyer, 0.1)
-    strategic = q.ratio[IS][1]
+    strategic = q.delivery_targets(buyer, 0.1)[IS, 1]
     q.sigma = 0.1
-    q.decide_delivery(buyer, 0.1)
-    assert q.ratio[IS][1] > strategic
+    assert q.delivery_targets(buyer, 0.1)[IS, 1] > strategic
+
+
+def test_delivered_hours_move_gradually_towards_the_target():
+    def path(adjustment):
+        model = small_model(funding="per_client", tariff_factor=0.6,
+                            delivery_adjustment=adjustment)
+        q = support_provider(model)
+        q.sigma, q.margin_rate, q.pool_bonus = 0.9, -0.1, 0.0
+        buyer = model.contract_sets["region"]
+        target = q.delivery_targets(buyer, 0.1)[IS, 2]
+        ratios = []
+        for _ in range(24):
+            q.decide_delivery(buyer, 0.1)
+            ratios.append(q.ratio[IS][2])
+        return target, ratios
+
+    target, slow = path(0.05)
+    assert target < 0.95
+    assert all(b < a for a, b in zip(slow, slow[1:], strict=False))
+    assert slow[0] > target + 0.5 * (1.0 - target)
+    assert slow[-1] - target < slow[0] - target
+    _, at_once = path(1.0)
+    assert at_once[0] == pytest.approx(target)
 
 
 # --- M7 upcoding ---

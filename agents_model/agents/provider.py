@@ -240,11 +240,30 @@ class Provider(mesa.Agent):
 
         Where a month of full care earns less than it costs, a strategic provider cuts hours
         towards break-even; pooling over a large caseload softens the cut (M8), and the chance
-        of being caught, made sharper by sanctions, deters it (M17).
+        of being caught, made sharper by sanctions, deters it (M17). Care routines change
+        gradually: each month the delivered share moves ``delivery_adjustment`` of the way to
+        its target, so a new tariff shows in the hours over months and years, not at once
+        (M1 continuity, M6, T3).
 
         Args:
             buyer: Contract set of its main buyer (payments and ceiling).
             detection: Chance the municipality sees under-delivery.
+        """
+        rate = self.model.p.delivery_adjustment
+        for (product, level), target in self.delivery_targets(buyer, detection).items():
+            current = self.ratio[product][level]
+            self.ratio[product][level] = current + rate * (target - current)
+
+    def delivery_targets(self, buyer: ContractSet,
+                         detection: float) -> dict[tuple[int, int], float]:
+        """Delivered/indicated hours the provider aims at per product and level (M6, M8, M17).
+
+        Args:
+            buyer: Contract set of its main buyer (payments and ceiling).
+            detection: Chance the municipality sees under-delivery.
+
+        Returns:
+            The target ratio for every (product, level) it offers.
         """
         p = self.model.p
         sanctions = 1.0 if self.model.design.sanctions else 0.0
@@ -253,6 +272,7 @@ class Provider(mesa.Agent):
         shortfall = self.provider_shortfall()
         push = self.sigma * p.shave_propensity * (1.0 - deterrence)
         profile = self._caseload_profile()
+        targets = {}
         for product in self.offers:
             for level in LEVELS:
                 complexity, hours_factor = profile.get((product, level), (MEAN_COMPLEXITY, 1.0))
@@ -261,7 +281,8 @@ class Provider(mesa.Agent):
                 value = self.client_value(product, level, buyer)
                 gap = max(0.0, 1.0 - value / cost) if cost > 0 else 0.0
                 need = (1.0 - pool) * gap + pool * min(gap, shortfall)
-                self.ratio[product][level] = max(MIN_RATIO, 1.0 - push * need)
+                targets[product, level] = max(MIN_RATIO, 1.0 - push * need)
+        return targets
 
     def admin_per_client(self) -> float:
         """Administration cost per client last month (rules and reporting weigh on it, M2)."""
