@@ -38,6 +38,9 @@ __all__ = [
     "TargetSet",
     "calibrated_values",
     "calibration_experiment",
+    "check",
+    "check_experiment",
+    "check_report",
     "distance",
     "load_targets",
     "narrowed_box",
@@ -397,6 +400,79 @@ class Round:
     accepted: pd.DataFrame
     method: str
     box: dict[str, tuple[float, float]]
+
+
+# --- checking the installed defaults -----------------------------------------------------------
+
+
+def check_experiment(targets: TargetSet, seeds: int, scale: float,
+                     root_seed: int = ROOT_SEED + 1000) -> Experiment:
+    """The defaults as they stand (no sampling): every variant x ``seeds`` seeds."""
+    return Experiment(
+        name="calibration-check", regions=[targets.region],
+        designs=[targets.design or OWN_DESIGN], seeds=seeds,
+        years=math.ceil(targets.month / 12), root_seed=root_seed,
+        fixed={"population_scale": scale}, rows=[dict(v) for v in targets.variants.values()],
+        description=f"Check of the calibrated defaults against {len(targets.targets)} patterns "
+                    f"on {targets.region}")
+
+
+def check(out: str | Path, targets: TargetSet) -> pd.DataFrame:
+    """Every pattern's statistic per seed for the runs of :func:`check_experiment`.
+
+    Returns:
+        One row per target: range, seed mean, 5th and 95th percentiles over seeds, the share
+        of seeds inside the range, ``met`` (the seed mean inside the range) and ``seeds``.
+    """
+    kpis = read_results(out)["kpis"]
+    if kpis.empty:
+        raise ExperimentError(f"{out}: no finished runs to check")
+    variant_names = list(targets.variants)
+    per_seed: dict[str, list[float]] = {t.id: [] for t in targets.targets}
+    for (point, _seed), frame in kpis.groupby(["point", "seed_index"], sort=True):
+        frame = frame.sort_values("month")
+        for target in targets.targets:
+            if target.variant == variant_names[point]:
+                per_seed[target.id].append(statistic(frame, target, targets.month))
+    rows = []
+    for target in targets.targets:
+        values = pd.Series(per_seed[target.id], dtype=float).dropna()
+        mean = float(values.mean()) if len(values) else math.nan
+        inside = values.between(target.low, target.high)
+        rows.append({"target": target.id, "pattern": target.pattern, "source": target.source,
+                     "low": target.low, "high": target.high, "mean": mean,
+                     "p5": float(values.quantile(0.05)) if len(values) else math.nan,
+                     "p95": float(values.quantile(0.95)) if len(values) else math.nan,
+                     "seeds_inside": float(inside.mean()) if len(values) else math.nan,
+                     "met": distance(mean, target) == 0.0, "seeds": len(values)})
+    return pd.DataFrame(rows)
+
+
+def check_report(table: pd.DataFrame, targets: TargetSet, experiment: Experiment) -> str:
+    """Markdown report of :func:`check`: each pattern against its range, stated plainly."""
+    met = int(table["met"].sum())
+    lines = [
+        "# Check of the calibrated defaults",
+        "",
+        f"{experiment.description}: `{targets.region}`, design `{targets.design}`, month "
+        f"{targets.month}, {experiment.seeds} seeds per variant at population scale "
+        f"{experiment.fixed.get('population_scale', 1.0)}, with the defaults of the parameter "
+        "table and `calibration/calibrated.toml`.",
+        "",
+        f"**{met} of {len(table)} patterns met** by the mean over seeds.",
+        "",
+        "| target | pattern | accepted range | mean over seeds | 5th-95th percentile | "
+        "seeds inside | met |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in table.itertuples():
+        lines.append(f"| {row.target} | {row.pattern} {row.source} | {row.low:g} to "
+                     f"{row.high:g} | {_num(row.mean)} | {_num(row.p5)} to {_num(row.p95)} | "
+                     f"{row.seeds_inside:.0%} | {'yes' if row.met else '**no**'} |")
+    missed = [r.target for r in table.itertuples() if not r.met]
+    lines += ["", ("Not met: " + ", ".join(missed) + ".") if missed
+              else "Every pattern is met.", ""]
+    return "\n".join(lines)
 
 
 def write_analysis(rounds: list[Round], targets: TargetSet, folder: str | Path,

@@ -8,7 +8,8 @@ Commands (``wmo-abm --help``, also ``python -m agents_model``):
   writes the monthly KPI table to Parquet or CSV.
 * ``compare``, ``sweep``, ``report``: experiments over many seeds (:mod:`.experiment`) and
   their report (:mod:`.report`).
-* ``calibrate``: calibration to the targets T1-T6 (:mod:`.calibration`).
+* ``calibrate``: calibration to the targets T1-T6 (:mod:`.calibration`);
+  ``check-calibration``: the calibrated defaults against the targets over many seeds.
 * ``replay FINGERPRINT``: replay a run exported by the app.
 * ``params``: the parameter table of :mod:`agents_model.params` (plain or Markdown).
 * ``scenarios``: the region and governance files under ``scenarios/``.
@@ -516,10 +517,11 @@ def report(directory: Path, baseline: str | None) -> None:
 
 def _register() -> None:
     """Add the commands that live in their own modules."""
-    from agents_model.cli_calibration import calibrate
+    from agents_model.cli_calibration import calibrate, check_calibration
     from agents_model.cli_sensitivity import sensitivity
 
     main.add_command(calibrate)
+    main.add_command(check_calibration)
     main.add_command(sensitivity)
 
 

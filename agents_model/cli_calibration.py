@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-__all__ = ["calibrate"]
+__all__ = ["calibrate", "check_calibration"]
 
 
 @click.command("calibrate")
@@ -66,3 +66,51 @@ def calibrate(budget: int, seeds: int, rounds: int, pick: str, scale: float,
         CALIBRATED.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(out / "analysis" / "calibrated.toml", CALIBRATED)
         click.echo(f"Installed the calibrated defaults in {CALIBRATED}")
+
+
+@click.command("check-calibration")
+@click.option("--seeds", type=click.IntRange(1, 1000), default=10, show_default=True,
+              help="Seeds per variant.")
+@click.option("--scale", type=click.FloatRange(0.001, 10.0), default=1.0, show_default=True,
+              help="Population scale of the runs (T1 counts providers: use 1).")
+@click.option("--targets", "targets_file", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Targets file (default: calibration/targets.toml).")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("out/calibration-check"), show_default=True,
+              help="Results folder.")
+@click.option("--workers", "-w", type=click.IntRange(0, 512), default=None,
+              help="Local worker processes (default: number of cores; 0: this process).")
+@click.option("--scheduler", metavar="ADDR", envvar="DASK_SCHEDULER_ADDRESS", default=None,
+              help="Run on a Dask cluster (tcp://host:port).")
+@click.option("--quiet", "-q", is_flag=True, help="Do not show the progress bar.")
+def check_calibration(seeds: int, scale: float, targets_file: Path | None, out: Path,
+                      workers: int | None, scheduler: str | None, quiet: bool) -> None:
+    """Check the calibrated defaults against the targets over many seeds.
+
+    Runs the calibration region with the defaults as they stand (parameter table and
+    calibration/calibrated.toml) under every variant, and reports each pattern's mean and
+    spread over seeds against its accepted range. Writes OUT/check.md and OUT/check.csv;
+    exits 1 when a pattern is not met.
+    """
+    from agents_model.calibration import (
+        TARGETS,
+        check,
+        check_experiment,
+        check_report,
+        load_targets,
+    )
+    from agents_model.cli import _run_experiment
+
+    targets = load_targets(targets_file or TARGETS)
+    experiment = check_experiment(targets, seeds, scale)
+    _run_experiment(experiment, out, workers, scheduler, quiet)
+    table = check(out, targets)
+    table.to_csv(out / "check.csv", index=False)
+    (out / "check.md").write_text(check_report(table, targets, experiment))
+    for row in table.itertuples():
+        click.echo(f"  {row.target:5} {row.mean:10.4g}  in [{row.low:g}, {row.high:g}]: "
+                   f"{'met' if row.met else 'NOT met'}")
+    click.echo(f"{int(table['met'].sum())} of {len(table)} patterns met; report: "
+               f"{out / 'check.md'}")
+    if not table["met"].all():
+        raise SystemExit(1)

@@ -178,3 +178,22 @@ def test_calibrated_defaults_are_laid_under_the_scenarios(tmp_path, monkeypatch)
     path.write_text("[calibrated]\nsupply_induced = 99.0\n")
     with pytest.raises(ScenarioError, match="supply_induced"):
         load_scenario("woerden_2017")
+
+
+def test_check_reports_every_pattern_over_seeds(tmp_path):
+    short = tmp_path / "targets.toml"
+    short.write_text(TARGETS.read_text().replace("month = 60", "month = 12"))
+    out = tmp_path / "check"
+    result = CliRunner().invoke(main, ["check-calibration", "--seeds", "2", "--scale", "0.02",
+                                       "--targets", str(short), "--out", str(out),
+                                       "--workers", "0", "--quiet"])
+    table = pd.read_csv(out / "check.csv")
+    targets = load_targets(short)
+    assert list(table["target"]) == [t.id for t in targets.targets]
+    assert (table["seeds"] == 2).all()
+    assert ((table["p5"] <= table["mean"] + 1e-12) & (table["mean"] <= table["p95"] + 1e-12)).all()
+    met = int(table["met"].sum())
+    assert f"{met} of {len(table)} patterns met" in result.output
+    assert result.exit_code == (0 if met == len(table) else 1)
+    report = (out / "check.md").read_text()
+    assert f"**{met} of {len(table)} patterns met**" in report
