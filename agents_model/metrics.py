@@ -105,10 +105,11 @@ def concentration(model: WmoModel) -> dict[str, float]:
     for buyer in model.contract_sets.values():
         for i in SUPPORT:
             contracted.update(buyer.members[i])
-    counts = sorted((sum(len(q.clients[i]) for i in SUPPORT) for q in model.providers
-                     if any(q.capacity[i] > 0 for i in SUPPORT)), reverse=True)
+    first, second = SUPPORT
+    counts = sorted([len(q.clients[first]) + len(q.clients[second]) for q in model.providers
+                     if q.capacity[first] > 0 or q.capacity[second] > 0], reverse=True)
     total = sum(counts)
-    empty = sum(1 for q in contracted if not any(q.clients[i] for i in SUPPORT))
+    empty = sum(1 for q in contracted if not (q.clients[first] or q.clients[second]))
     return {
         "contracted_providers_support": float(len(contracted)),
         "providers_without_clients_share": _ratio(empty, len(contracted)),
@@ -169,17 +170,19 @@ def snapshot(model: WmoModel) -> dict[str, float]:
     provs = {q.unique_id for q in model.providers}
     spend = float(s.get("spend", 0.0))
     budget = model.budget_month
-    cost = sum(q.cost_month for q in model.providers)
-    admin = sum(q.admin_month for q in model.providers)
-    clients_weight = sum(q.n_clients() for q in model.providers)
+    cost = sum([q.cost_month for q in model.providers])
+    admin = sum([q.admin_month for q in model.providers])
+    clients_weight = sum([q.total_clients for q in model.providers])
     if clients_weight:
-        innovation = sum(q.innovation * q.n_clients() for q in model.providers) / clients_weight
+        innovation = sum([q.innovation * q.total_clients for q in model.providers]) \
+            / clients_weight
     else:
         innovation = _ratio(sum(q.innovation for q in model.providers), len(model.providers))
     region = [m for m in model.municipalities if m.in_region]
     region_ids = {m.unique_id for m in region}
     cohesion = net.mean("cohesion", region_ids, region_ids) if len(region) > 1 else 1.0
     assessed = _rolling(model, "assessed")
+    contracted = model.contracted_ids()
     indications = _rolling(model, "indications")
     mean_in_care = max(1.0, in_care)
     out: dict[str, float] = {
@@ -203,7 +206,7 @@ def snapshot(model: WmoModel) -> dict[str, float]:
         "cost_per_client": _ratio(spend, in_care),
         "admin_share": _ratio(admin, cost),
         "active_providers": float(sum(1 for q in model.providers
-                                      if q.n_clients() or q.unique_id in model.contracted_ids())),
+                                      if q.n_clients() or q.unique_id in contracted)),
         "providers_household_help": float(len(model.contract_sets["region"].members[0])),
         "trust_municipality_to_provider": _nan0(net.mean("trust", munis, provs)),
         "trust_provider_to_municipality": _nan0(net.mean("trust", provs, munis)),

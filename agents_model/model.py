@@ -41,6 +41,7 @@ from agents_model.agents.municipality import Municipality
 from agents_model.agents.provider import Provider
 from agents_model.agents.resident import Resident
 from agents_model.contracts import (
+    Account,
     ContractDesign,
     ContractSet,
     payment_rule,
@@ -53,6 +54,7 @@ from agents_model.products import (
     DAY_ACTIVITIES,
     HOUSEHOLD_HELP,
     INDIVIDUAL_SUPPORT,
+    LEVELS,
     PRODUCTS,
     PROTECTED_LIVING,
     STATES,
@@ -62,6 +64,9 @@ from agents_model.scenario import Scenario, load_scenario
 
 __all__ = ["WmoModel"]
 
+REFERENCE_VALUES: tuple[tuple[float, ...], ...] = tuple(
+    tuple(reference_fee(product, level, 1.0) for level in LEVELS) for product in PRODUCTS)
+"""Reference price of a month of full care per product and level."""
 KIND_SIZE = {"large": (40.0, 0.5), "medium": (10.0, 0.5), "small": (1.5, 0.8),
              "cooperative": (14.0, 0.3)}
 
@@ -115,6 +120,7 @@ class WmoModel(mesa.Model):
         self.demand_pull = [1.0] * len(PRODUCTS)
         self.providers_offering: list[list[Provider]] = [[] for _ in PRODUCTS]
         self._pick_cache: dict[tuple[str, int], tuple[list[Provider], list[float]]] = {}
+        self._buyer_signature: tuple[str, ...] = ()
         self.contract_sets: dict[str, ContractSet] = {}
         self.municipalities: list[Municipality] = []
         self.providers: list[Provider] = []
@@ -143,6 +149,8 @@ class WmoModel(mesa.Model):
         self.design = ContractDesign.from_values(values)
         self.rule = payment_rule(self.design.funding, values)
         self.procurement = procurement_rule(self.design)
+        self._payment_values: dict[tuple[int, int, float], float] = {}
+        self._payment_tables: dict[float, tuple[tuple[float, ...], ...]] = {}
 
     @property
     def year(self) -> int:
@@ -389,10 +397,8 @@ class WmoModel(mesa.Model):
         key = (id(pool), product, exponent)
         cached = self._pick_cache.get(key)
         if cached is None or cached[0] is not pool:
-            cum, total = [], 0.0
-            for q in pool:
-                total += (1.0 + len(q.clients[product])) ** exponent
-                cum.append(total)
+            cum = list(itertools.accumulate((1.0 + len(q.clients[product])) ** exponent
+                                            for q in pool))
             cached = (pool, cum)
             self._pick_cache[key] = cached
         _, cum = cached
@@ -423,16 +429,68 @@ class WmoModel(mesa.Model):
 
     def reference_value(self, product: int, level: int) -> float:
         """Reference price of a month of full care (production value under a lumpsum)."""
-        return reference_fee(PRODUCTS[product], level, 1.0)
+        return REFERENCE_VALUES[product][level]
 
-    def main_buyer(self, provider: Provider) -> ContractSet:
-        """The contract set a provider earns most from (its payment rule and ceiling)."""
-        counts: Counter = Counter()
-        for (muni_id, product, *_), line in provider.book.items():
-            counts[self.muni_by_id[muni_id].contract_set(product).key] += line[0]
-        if counts:
-            return self.contract_sets[max(counts, key=lambda k: (counts[k], k))]
-        return self.contract_sets["region"]
+    def payment_value(self, product: int, level: int, tariff: float) -> float:
+        """What a month of full care at ``level`` is worth under the payment rule at ``tariff``.
+
+        Under a fixed budget this is the reference value; otherwise the rule's production
+        value of the level's standard hours. Headroom under a budget is not included.
+        """
+        key = (product, level, tariff)
+        value = self._payment_values.get(key)
+        if value is None:
+            if self.rule.fixed_budget:
+                value = self.reference_value(product, level)
+            else:
+                prod = PRODUCTS[product]
+                value = self.rule.production_value(prod, level, prod.hours[level], tariff,
+                                                   self.design.level_tariff_gap)
+            self._payment_values[key] = value
+        return value
+
+    def payment_table(self, tariff: float) -> tuple[tuple[float, ...], ...]:
+        """:meth:`payment_value` at ``tariff`` for every product (outer) and level (inner)."""
+        table = self._payment_tables.get(tariff)
+        if table is None:
+            table = self._payment_tables[tariff] = tuple(
+                tuple(self.payment_value(product.index, level, tariff) for level in LEVELS)
+                for product in PRODUCTS)
+        return table
+
+    def buyer_keys(self) -> dict[tuple[int, int], ContractSet]:
+        """The contract set serving each (municipality id, product index)."""
+        return {(m.unique_id, product.index): m.contract_set(product.index)
+                for m in self.municipalities for product in PRODUCTS}
+
+    def main_buyer(self, provider: Provider,
+                   buyers: dict[tuple[int, int], ContractSet] | None = None,
+                   signature: tuple[str, ...] | None = None) -> ContractSet:
+        """The contract set a provider earns most from (its payment rule and ceiling).
+
+        Args:
+            provider: The provider.
+            buyers: Contract set per (municipality id, product), as from :meth:`buyer_keys`.
+            signature: The keys of ``buyers`` as one tuple object; with it the answer is kept
+                until the provider's book or the signature object changes.
+        """
+        if not provider.book:
+            return self.contract_sets["region"]
+        kept = provider.main_buyer_memo
+        if signature is not None and kept is not None and kept[1] is signature \
+                and kept[0] == provider.book_version:
+            return self.contract_sets[kept[2]]
+        if buyers is None:
+            buyers = self.buyer_keys()
+        counts: dict[str, float] = {}
+        for (muni_id, product, _, _, _), line in provider.book.items():
+            key = buyers[muni_id, product].key
+            counts[key] = counts.get(key, 0) + line[0]
+        if len(counts) > 1:
+            key = max(counts, key=lambda k: (counts[k], k))
+        if signature is not None:
+            provider.main_buyer_memo = (provider.book_version, signature, key)
+        return self.contract_sets[key]
 
     def transfer(self, m: Municipality, provider: Provider, amount: float,
                  buyer: ContractSet | None = None, product: int = -1) -> None:
@@ -441,9 +499,16 @@ class WmoModel(mesa.Model):
         After the month's books are closed (sanctions, year-end settlements) the money goes
         straight into the provider's reserve and yearly revenue.
         """
-        self.month_stats["spend"] += amount
+        self.book_payment(m, provider, amount, None if buyer is None else buyer.account(provider),
+                          product)
+
+    def book_payment(self, m: Municipality, provider: Provider, amount: float,
+                     acc: Account | None, product: int) -> None:
+        """Book a payment in the month's statistics, both parties' books and the account."""
+        stats = self.month_stats
+        stats["spend"] += amount
         if product == PROTECTED_LIVING.index:
-            self.month_stats["spend_protected_living"] += amount
+            stats["spend_protected_living"] += amount
         m.spend_year += amount
         m.spend_total += amount
         provider.revenue_total += amount
@@ -452,12 +517,11 @@ class WmoModel(mesa.Model):
             provider.revenue_year += amount
         else:
             provider.revenue_month += amount
-        if buyer is not None:
-            buyer.account(provider).paid += amount
+        if acc is not None:
+            acc.paid += amount
 
     def deliver_and_pay(self) -> None:
         """Providers deliver; municipalities pay by the payment rule; finances settle."""
-        rule, design = self.rule, self.design
         indicated = delivered = 0.0
         serving: dict[int, set[Provider]] = {m.unique_id: set() for m in self.municipalities}
         for provider in self.providers:
@@ -465,31 +529,10 @@ class WmoModel(mesa.Model):
             i, d = provider.deliver()
             indicated += i
             delivered += d
+        buyers = self.buyer_keys()
+        prices: dict[tuple[float, int, int], tuple[float, float]] = {}
         for provider in self.providers:
-            for (muni_id, product, level, pgb, sub), (n, hours, _, _) in \
-                    list(provider.book.items()):
-                m = self.muni_by_id[muni_id]
-                ratio = provider.ratio[product][level]
-                prod = PRODUCTS[product]
-                if pgb:
-                    amount = hours * ratio * prod.cost_per_hour * design.pgb_tariff_factor
-                    self.transfer(m, provider, amount, None, product)
-                    continue
-                buyer = m.contract_set(product)
-                payer = self.central if product == PROTECTED_LIVING.index else m
-                serving[payer.unique_id].add(provider)
-                acc = buyer.account(provider)
-                acc.production += n * self.reference_value(product, level) * ratio
-                amount = rule.hour_rate(prod, buyer.tariff) * hours * ratio + \
-                    n * rule.client_fee(prod, level, buyer.tariff, design.level_tariff_gap)
-                if amount <= 0.0:
-                    continue
-                amount = self.apply_ceiling(provider, buyer, acc, amount)
-                lead = buyer.leads[product]
-                if sub and lead is not None and lead is not provider and lead.active:
-                    self.transfer(payer, lead, amount * design.lead_overhead, buyer, product)
-                    amount *= 1.0 - design.lead_overhead
-                self.transfer(payer, provider, amount, buyer, product)
+            self.pay_provider(provider, buyers, prices, serving)
         self.pay_fixed_budgets()
         for provider in self.providers:
             provider.settle_month()
@@ -497,6 +540,54 @@ class WmoModel(mesa.Model):
         self.month_stats["hours_indicated"] += indicated
         self.month_stats["hours_delivered"] += delivered
         self.serving = serving
+
+    def pay_provider(self, provider: Provider, buyers: dict[tuple[int, int], ContractSet],
+                     prices: dict[tuple[float, int, int], tuple[float, float]],
+                     serving: dict[int, set[Provider]]) -> None:
+        """Pay a provider for the month's delivery, line by line of its book.
+
+        Args:
+            provider: The provider.
+            buyers: Contract set per (municipality id, product), as from :meth:`buyer_keys`.
+            prices: Hourly rate and client fee per (tariff, product, level), filled as needed.
+            serving: Providers each paying municipality works with, updated here.
+        """
+        design, muni_by_id, book_payment = self.design, self.muni_by_id, self.book_payment
+        central, pl = self.central, PROTECTED_LIVING.index
+        ceiling = design.budget_ceiling > 0.0
+        ratios = provider.ratio
+        for (muni_id, product, level, pgb, sub), (n, hours, _, _) in provider.book.items():
+            m = muni_by_id[muni_id]
+            ratio = ratios[product][level]
+            if pgb:
+                amount = hours * ratio * PRODUCTS[product].cost_per_hour * design.pgb_tariff_factor
+                book_payment(m, provider, amount, None, product)
+                continue
+            buyer = buyers[muni_id, product]
+            payer = central if product == pl else m
+            serving[payer.unique_id].add(provider)
+            acc = buyer.account(provider)
+            acc.production += n * REFERENCE_VALUES[product][level] * ratio
+            key = (buyer.tariff, product, level)
+            price = prices.get(key)
+            if price is None:
+                price = prices[key] = self.prices(product, level, buyer.tariff)
+            amount = price[0] * hours * ratio + n * price[1]
+            if amount <= 0.0:
+                continue
+            if ceiling:
+                amount = self.apply_ceiling(provider, buyer, acc, amount)
+            lead = buyer.leads[product]
+            if sub and lead is not None and lead is not provider and lead.active:
+                self.transfer(payer, lead, amount * design.lead_overhead, buyer, product)
+                amount *= 1.0 - design.lead_overhead
+            book_payment(payer, provider, amount, acc, product)
+
+    def prices(self, product: int, level: int, tariff: float) -> tuple[float, float]:
+        """Hourly rate and monthly client fee the payment rule pays at ``tariff``."""
+        prod = PRODUCTS[product]
+        return (self.rule.hour_rate(prod, tariff),
+                self.rule.client_fee(prod, level, tariff, self.design.level_tariff_gap))
 
     def apply_ceiling(self, provider: Provider, buyer: ContractSet, acc, amount: float) -> float:
         """Cap a payment at the provider's budget ceiling; unpaid work erodes trust (M4)."""
@@ -590,8 +681,7 @@ class WmoModel(mesa.Model):
 
     def trust_of_provider(self, provider: Provider) -> float:
         """Mean trust of a provider in the municipalities it has ties with."""
-        vals = self.net.out_values(provider.unique_id, "trust")
-        return sum(vals.values()) / len(vals) if vals else self.net.baseline
+        return self.net.mean_out(provider.unique_id, "trust")
 
     def detection_for(self, provider: Provider, buyer: ContractSet) -> float:
         """Chance a provider expects its main buyer to see under-delivery (M2, M10, M17)."""
@@ -601,11 +691,19 @@ class WmoModel(mesa.Model):
     def providers_decide(self) -> None:
         """Providers set their delivery policy for the month (M6, M8, M17)."""
         self._pick_cache.clear()
+        buyers = self.buyer_keys()
+        signature = tuple(buyer.key for buyer in buyers.values())
+        if signature != self._buyer_signature:
+            self._buyer_signature = signature
+        signature = self._buyer_signature
+        detection: dict[str, float] = {}
         for provider in self.shuffled(self.providers):
-            provider.value_cache.clear()
-            buyer = self.main_buyer(provider)
+            buyer = self.main_buyer(provider, buyers, signature)
             provider.buyer_key = buyer.key
-            provider.decide_delivery(buyer, self.detection_for(provider, buyer))
+            chance = detection.get(buyer.key)
+            if chance is None:
+                chance = detection[buyer.key] = self.detection_for(provider, buyer)
+            provider.decide_delivery(buyer, chance)
 
     # --- quarterly ------------------------------------------------------------------------------
 
@@ -698,8 +796,7 @@ class WmoModel(mesa.Model):
                 resident.municipality.placement_list.insert(0, resident)
         for buyer in self.contract_sets.values():
             for i, group in enumerate(buyer.members):
-                if provider in group:
-                    group.remove(provider)
+                buyer.remove(provider, i)
                 if buyer.leads[i] is provider:
                     buyer.leads[i] = max(group, key=lambda q: (q.total_capacity(), -q.unique_id)) \
                         if group else None
@@ -741,8 +838,7 @@ class WmoModel(mesa.Model):
 
     def admit(self, key: str, buyer: ContractSet, provider: Provider, product: int) -> None:
         """Give a provider a contract for a product with a buyer (and the trust ties)."""
-        if provider not in buyer.members[product]:
-            buyer.members[product].append(provider)
+        buyer.add(provider, product)
         for m in self.buyer_municipalities(key) or [self.central]:
             self.net.link(m.unique_id, provider.unique_id, "trust", self.p.initial_trust)
             self.net.link(provider.unique_id, m.unique_id, "trust", self.p.initial_trust)
@@ -768,7 +864,7 @@ class WmoModel(mesa.Model):
             candidates = list(self.providers_offering[product.index])
             bidders += len(candidates)
             chosen, lead = rule.select(candidates, trust)
-            buyer.members[product.index] = []
+            buyer.clear(product.index)
             buyer.leads[product.index] = lead
             for q in chosen:
                 self.admit(key, buyer, q, product.index)
@@ -989,6 +1085,7 @@ class WmoModel(mesa.Model):
 
     def record_provider_table(self) -> None:
         """Append each provider's year to the ``providers`` table."""
+        contracted = self.contracted_ids()
         for q in self.providers:
             revenue = q.revenue_year
             self.datacollector.add_table_row("providers", {
@@ -996,7 +1093,7 @@ class WmoModel(mesa.Model):
                 "clients": q.n_clients(), "revenue": revenue,
                 "margin": (revenue - q.cost_year) / revenue if revenue > 0 else 0.0,
                 "sigma": q.sigma, "innovation": q.innovation,
-                "contracted": any(q in s.providers() for s in self.contract_sets.values()),
+                "contracted": q.unique_id in contracted,
                 "products": ",".join(PRODUCTS[i].key for i in q.offers),
             })
             q.revenue_year = q.cost_year = 0.0

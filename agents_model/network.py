@@ -17,6 +17,9 @@ import networkx as nx
 
 __all__ = ["TrustNetwork", "drift", "nudge"]
 
+NO_EDGES: dict[int, dict] = {}
+"""Out-edges of a node that is not in the graph (never filled)."""
+
 
 def nudge(value: float, event: float, build: float, erosion: float) -> float:
     """Apply an event of signed strength ``event`` to a value in [0, 1].
@@ -57,6 +60,7 @@ class TrustNetwork:
 
     def __init__(self, build: float, erosion: float, baseline: float, drift_rate: float):
         self.graph = nx.DiGraph()
+        self._succ = self.graph._succ
         self.build = build
         self.erosion = erosion
         self.baseline = baseline
@@ -80,7 +84,7 @@ class TrustNetwork:
 
     def value(self, u: int, v: int, kind: str, default: float | None = None) -> float:
         """Value of edge ``u -> v`` (``default`` or the baseline if the edge is missing)."""
-        data = self.graph.get_edge_data(u, v)
+        data = self._succ.get(u, NO_EDGES).get(v)
         if data is None:
             return self.baseline if default is None else default
         return data[kind]
@@ -95,7 +99,7 @@ class TrustNetwork:
 
     def event(self, u: int, v: int, kind: str, strength: float) -> float:
         """Apply an observed event to edge ``u -> v`` and return the new value."""
-        data = self.graph.get_edge_data(u, v)
+        data = self._succ.get(u, NO_EDGES).get(v)
         if data is None:
             self.graph.add_edge(u, v, kind=kind, **{kind: self.baseline})
             data = self.graph[u][v]
@@ -109,28 +113,36 @@ class TrustNetwork:
         """
         rate = 1.0 - (1.0 - self.drift_rate) ** months
         base = self.baseline
-        for _, _, data in self.graph.edges(data=True):
-            kind = data["kind"]
-            if kind == "collaboration":
-                continue
-            data[kind] = drift(data[kind], base, rate)
+        for nbrs in self._succ.values():
+            for data in nbrs.values():
+                kind = data["kind"]
+                if kind == "collaboration":
+                    continue
+                data[kind] = drift(data[kind], base, rate)
 
     def mean(self, kind: str, sources: set[int] | None = None,
              targets: set[int] | None = None) -> float:
         """Mean value of edges of ``kind`` (optionally from ``sources`` to ``targets``)."""
         total, n = 0.0, 0
-        for u, v, data in self.graph.edges(data=True):
-            if data["kind"] != kind:
-                continue
+        for u, nbrs in self._succ.items():
             if sources is not None and u not in sources:
                 continue
-            if targets is not None and v not in targets:
-                continue
-            total += data[kind]
-            n += 1
+            for v, data in nbrs.items():
+                if data["kind"] != kind:
+                    continue
+                if targets is not None and v not in targets:
+                    continue
+                total += data[kind]
+                n += 1
         return total / n if n else float("nan")
 
     def out_values(self, u: int, kind: str) -> dict[int, float]:
         """Values of the edges of ``kind`` leaving ``u``, keyed by target."""
-        return {v: d[kind] for v, d in self.graph[u].items() if d["kind"] == kind} \
-            if u in self.graph else {}
+        nbrs = self._succ.get(u)
+        return {v: d[kind] for v, d in nbrs.items() if d["kind"] == kind} if nbrs else {}
+
+    def mean_out(self, u: int, kind: str) -> float:
+        """Mean value of the edges of ``kind`` leaving ``u`` (the baseline if there are none)."""
+        nbrs = self._succ.get(u)
+        vals = [d[kind] for d in nbrs.values() if d["kind"] == kind] if nbrs else []
+        return sum(vals) / len(vals) if vals else self.baseline

@@ -116,8 +116,9 @@ class AccessWorker(mesa.Agent):
             if choice is not None:
                 return choice
         if self.relations and model.random.random() < model.p.relationship_preference:
-            known = [q for q in pool if q.unique_id in self.relations
-                     and q.unique_id not in tried and q.free_places(product) >= 1.0]
+            relations = self.relations
+            known = [q for q in pool if q.unique_id in relations and q.unique_id not in tried
+                     and q.capacity[product] - len(q.clients[product]) >= 1.0]
             if known:
                 weights = [self.relations[q.unique_id] for q in known]
                 return model.random.choices(known, weights=weights)[0]
@@ -179,19 +180,28 @@ class AccessWorker(mesa.Agent):
         provider = resident.provider
         if fit > resident.level:
             return "up"
-        overview = model.design.case_management + (1.0 - model.design.case_management) * \
-            0.45 * self.knowledge
-        resist = provider.resists_step_down(resident, buyer) if provider else 0.0
-        may_step = model.random.random() < overview * (1.0 - 0.5 * resist)
-        if resident.need < 0.3 and may_step:
-            return "ended"
-        if fit < resident.level and may_step:
-            return "down"
+        draw = model.random.random()
+        if (resident.need < 0.3 or fit < resident.level) \
+                and draw < self.step_down_chance(resident, buyer):
+            return "ended" if resident.need < 0.3 else "down"
         if provider is not None and provider.wants_upcode(resident, buyer):
             model.month_stats["upcode_requests"] += 1
             if not self.scrutinises():
                 return "upcoded"
         return "kept"
+
+    def step_down_chance(self, resident: Resident, buyer: ContractSet) -> float:
+        """Chance a review steps care down or ends it where the need allows (M14, M19).
+
+        It takes the overview of the household, which case management gives and knowledge
+        otherwise partly, and shrinks as the provider argues against losing margin.
+        """
+        design = self.model.design
+        overview = design.case_management + (1.0 - design.case_management) * \
+            0.45 * self.knowledge
+        provider = resident.provider
+        resist = provider.resists_step_down(resident, buyer) if provider else 0.0
+        return overview * (1.0 - 0.5 * resist)
 
     def scrutinises(self) -> bool:
         """Whether a higher-level request gets a critical look (experience and time, M7)."""

@@ -13,7 +13,12 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from agents_model.products import INDIVIDUAL_SUPPORT, PRODUCTS, PROTECTED_LIVING
+from agents_model.products import (
+    INDIVIDUAL_SUPPORT,
+    PRODUCTS,
+    PROTECTED_LIVING,
+    level_for_need,
+)
 
 if TYPE_CHECKING:
     from agents_model.agents.access_worker import AccessWorker
@@ -200,7 +205,8 @@ class Municipality(mesa.Agent):
             if key not in free:
                 pool = model.providers_offering[product] if resident.pgb else \
                     buyer.members[product]
-                free[key] = sum(max(0.0, q.free_places(product)) for q in pool)
+                free[key] = sum([max(0.0, q.capacity[product] - len(q.clients[product]))
+                                 for q in pool])
             if free[key] < 1.0:
                 still.append(resident)
                 continue
@@ -270,8 +276,6 @@ class Municipality(mesa.Agent):
 
     def review(self, resident: Resident, worker: AccessWorker) -> None:
         """Carry out one review and apply its outcome (M13, M14, M7)."""
-        from agents_model.products import level_for_need
-
         model = self.model
         buyer = self.contract_set(resident.product.index)
         outcome = worker.review(resident, buyer)

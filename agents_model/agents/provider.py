@@ -25,6 +25,8 @@ __all__ = ["Provider", "KINDS"]
 
 KINDS: tuple[str, ...] = ("large", "medium", "small", "cooperative")
 MIN_RATIO = 0.35
+STANDARD_PROFILE = (MEAN_COMPLEXITY, 1.0)
+"""Complexity and hours factor assumed for a product and level without clients."""
 
 
 class Provider(mesa.Agent):
@@ -66,6 +68,9 @@ class Provider(mesa.Agent):
         self.ratio = [[1.0, 1.0, 1.0] for _ in PRODUCTS]
         self.clients: list[dict[Resident, None]] = [{} for _ in PRODUCTS]
         self.book: dict[tuple[int, int, int, bool, bool], list[float]] = {}
+        self.book_version = 0
+        self._profile: tuple[int, dict[tuple[int, int], tuple[float, float]]] | None = None
+        self.main_buyer_memo: tuple[int, tuple[str, ...], str] | None = None
         self.entry_month = model.month
         self.revenue_month = 0.0
         self.cost_month = 0.0
@@ -79,7 +84,6 @@ class Provider(mesa.Agent):
         self.mean_ratio = 1.0
         self.upcoded_clients = 0
         self.total_clients = 0
-        self.value_cache: dict[tuple, float] = {}
         self.old_clients = 0
         self.care_cost_month = 0.0
 
@@ -103,6 +107,7 @@ class Provider(mesa.Agent):
         """Take a resident into care and book the caseload line that payments read."""
         self.clients[resident.product.index][resident] = None
         self.total_clients += 1
+        self.book_version += 1
         key = (resident.municipality.unique_id, resident.product.index, resident.level,
                resident.pgb, resident.subcontracted)
         line = self.book.get(key)
@@ -120,6 +125,7 @@ class Provider(mesa.Agent):
         """Release a resident from care and unbook its caseload line."""
         if self.clients[resident.product.index].pop(resident, 0) is None:
             self.total_clients -= 1
+        self.book_version += 1
         key = (resident.municipality.unique_id, resident.product.index, resident.level,
                resident.pgb, resident.subcontracted)
         line = self.book[key]
@@ -160,24 +166,24 @@ class Provider(mesa.Agent):
         Per-hour and per-client payments count in proportion to the chance they are paid
         below the budget ceiling (M4); under a fixed budget a client only adds value while
         production lags the budget's lower band; a capitation pays nothing extra (M4, M6).
-        Values are memoised on everything they depend on.
         """
-        acc = buyer.account(self)
-        key = (product, level, buyer.key, buyer.tariff, acc.allotted, acc.paid, acc.production,
-               self.revenue_month, self.model.month)
-        cached = self.value_cache.get(key)
-        if cached is not None:
-            return cached
-        model = self.model
-        rule, design = model.rule, model.design
-        prod = PRODUCTS[product]
-        value = rule.production_value(prod, level, prod.hours[level], buyer.tariff,
-                                      design.level_tariff_gap)
-        if rule.fixed_budget:
-            value = model.reference_value(product, level) * self.budget_headroom(buyer)
-        value *= self.ceiling_headroom(buyer)
-        self.value_cache[key] = value
-        return value
+        return self.model.payment_table(buyer.tariff)[product][level] * self.value_headroom(buyer)
+
+    def client_values(self, product: int, levels: tuple[int, ...],
+                      buyer: ContractSet) -> list[float]:
+        """:meth:`client_value` of a product at each of ``levels``."""
+        headroom = self.value_headroom(buyer)
+        values = self.model.payment_table(buyer.tariff)[product]
+        return [values[level] * headroom for level in levels]
+
+    def value_headroom(self, buyer: ContractSet) -> float:
+        """Share of a client's payment value the provider expects to be paid (M4, M6).
+
+        Under a fixed budget this is the budget headroom, otherwise the ceiling headroom.
+        """
+        if self.model.rule.fixed_budget:
+            return self.budget_headroom(buyer)
+        return self.ceiling_headroom(buyer)
 
     def ceiling_headroom(self, buyer: ContractSet) -> float:
         """Chance that extra production is still paid under the budget ceiling (M4)."""
@@ -272,15 +278,20 @@ class Provider(mesa.Agent):
         shortfall = self.provider_shortfall()
         push = self.sigma * p.shave_propensity * (1.0 - deterrence)
         profile = self._caseload_profile()
+        admin = self.admin_per_client()
+        headroom = self.value_headroom(buyer)
+        values = self.model.payment_table(buyer.tariff)
+        hourly_cost = self.hourly_cost
+        keep = 1.0 - pool
         targets = {}
         for product in self.offers:
+            hours = PRODUCTS[product].hours
             for level in LEVELS:
-                complexity, hours_factor = profile.get((product, level), (MEAN_COMPLEXITY, 1.0))
-                cost = self.client_cost(product, level, complexity) * hours_factor \
-                    + self.admin_per_client()
-                value = self.client_value(product, level, buyer)
+                complexity, hours_factor = profile.get((product, level), STANDARD_PROFILE)
+                cost = hours[level] * hourly_cost(product, complexity) * hours_factor + admin
+                value = values[product][level] * headroom
                 gap = max(0.0, 1.0 - value / cost) if cost > 0 else 0.0
-                need = (1.0 - pool) * gap + pool * min(gap, shortfall)
+                need = keep * gap + pool * min(gap, shortfall)
                 targets[product, level] = max(MIN_RATIO, 1.0 - push * need)
         return targets
 
@@ -290,10 +301,24 @@ class Provider(mesa.Agent):
         return self.admin_month / n if n else 0.0
 
     def _caseload_profile(self) -> dict[tuple[int, int], tuple[float, float]]:
-        """Mean complexity and indicated hours (relative to standard) per product and level."""
+        """Mean complexity and indicated hours (relative to standard) per product and level.
+
+        The profile is kept until the book changes.
+        """
+        kept = self._profile
+        if kept is not None and kept[0] == self.book_version:
+            return kept[1]
+        profile = self._profile_of_book()
+        self._profile = (self.book_version, profile)
+        return profile
+
+    def _profile_of_book(self) -> dict[tuple[int, int], tuple[float, float]]:
+        """:meth:`_caseload_profile` computed from the book."""
         sums: dict[tuple[int, int], list[float]] = {}
         for (_, product, level, _, _), (n, hours, complexity, _) in self.book.items():
-            acc = sums.setdefault((product, level), [0.0, 0.0, 0.0])
+            acc = sums.get((product, level))
+            if acc is None:
+                acc = sums[product, level] = [0.0, 0.0, 0.0]
             acc[0] += n
             acc[1] += hours
             acc[2] += complexity
@@ -311,12 +336,13 @@ class Provider(mesa.Agent):
         if level >= 2:
             return False
         product = resident.product.index
-        extra_value = self.client_value(product, level + 1, buyer) - \
-            self.client_value(product, level, buyer)
-        extra_cost = self.client_cost(product, level + 1, resident.complexity,
-                                      self.ratio[product][level + 1]) - \
-            self.client_cost(product, level, resident.complexity, self.ratio[product][level])
-        base = self.client_cost(product, level, resident.complexity)
+        value, higher = self.client_values(product, (level, level + 1), buyer)
+        extra_value = higher - value
+        hourly = self.hourly_cost(product, resident.complexity)
+        hours, ratio = PRODUCTS[product].hours, self.ratio[product]
+        extra_cost = hours[level + 1] * ratio[level + 1] * hourly \
+            - hours[level] * ratio[level] * hourly
+        base = hours[level] * hourly
         gain = (extra_value - max(0.0, extra_cost) * self._hours_elastic()) / max(base, 1.0)
         if gain <= 0.0:
             return False
@@ -331,11 +357,14 @@ class Provider(mesa.Agent):
         """Chance the provider argues against a step-down that costs it margin (M14, M19)."""
         product, level = resident.product.index, resident.level
         lower = max(0, level - 1)
-        loss = (self.client_value(product, level, buyer) - self.client_cost(product, level, 0.3)) \
-            - (self.client_value(product, lower, buyer) - self.client_cost(product, lower, 0.3))
+        value, lower_value = self.client_values(product, (level, lower), buyer)
+        hourly = self.hourly_cost(product, 0.3)
+        hours = PRODUCTS[product].hours
+        cost = hours[level] * hourly
+        loss = (value - cost) - (lower_value - hours[lower] * hourly)
         if loss <= 0.0:
             return 0.0
-        rel = loss / max(self.client_cost(product, level, 0.3), 1.0)
+        rel = loss / max(cost, 1.0)
         return self.sigma * min(1.0, rel * 2.0)
 
     def outreach(self, product: int) -> float:
@@ -358,15 +387,16 @@ class Provider(mesa.Agent):
         p, design, rule = model.p, model.design, model.rule
         care_cost = indicated = delivered = admin_hours = 0.0
         systems = len({key[0] for key in self.book}) if not p.shared_admin_system else 1
+        ratios, hourly_cost = self.ratio, self.hourly_cost
+        client_admin, sub_admin = rule.admin_hours, design.subcontract_admin_hours
         for (_, product, level, _, sub), (n, hours, complexity, shown) in self.book.items():
-            ratio = self.ratio[product][level]
-            done = hours * ratio
+            done = hours * ratios[product][level]
             indicated += shown
             delivered += done
-            care_cost += done * self.hourly_cost(product, complexity / n)
-            admin_hours += n * rule.admin_hours * systems
+            care_cost += done * hourly_cost(product, complexity / n)
+            admin_hours += n * client_admin * systems
             if sub:
-                admin_hours += n * design.subcontract_admin_hours
+                admin_hours += n * sub_admin
         rules = model.mean_rules_for(self)
         admin_hours += delivered * (design.reporting_share + rules * p.rule_admin_share)
         admin_cost = admin_hours * p.admin_hour_cost
