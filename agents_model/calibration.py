@@ -305,7 +305,8 @@ def calibrated_values(post: pd.DataFrame, accepted: pd.DataFrame | None = None,
         raise ValueError(f"pick must be one of {', '.join(PICKS)}, not {pick!r}")
     chosen: dict[str, float] = {}
     if pick == "best" and accepted is not None and len(accepted):
-        best = accepted.sort_values(["total", "sample"]).iloc[0]
+        order = [c for c in ("total", "round", "sample") if c in accepted]
+        best = accepted.sort_values(order).iloc[0]
         chosen = {row.parameter: float(best[row.parameter]) for row in post.itertuples()
                   if row.parameter in best.index}
     values = {}
@@ -495,26 +496,31 @@ def write_analysis(rounds: list[Round], targets: TargetSet, folder: str | Path,
     folder.mkdir(parents=True, exist_ok=True)
     last = rounds[-1]
     prior = {k: tuple(v) for k, v in rounds[0].experiment.sample.items()}
-    post = posterior(last.accepted, prior)
+    every = pd.concat([r.scores.assign(round=r.number) for r in rounds], ignore_index=True)
+    accepted, method = select(every, len(targets.targets))
+    if len(rounds) > 1:
+        method += f" among the {len(every)} sets of {len(rounds)} rounds of sequential " \
+                  "pattern filtering"
+    post = posterior(accepted, prior)
     post["box_low"] = [last.box[n][0] for n in post["parameter"]]
     post["box_high"] = [last.box[n][1] for n in post["parameter"]]
-    values = calibrated_values(post, last.accepted, pick)
+    values = calibrated_values(post, accepted, pick)
     post["chosen"] = [values.get(n, math.nan) for n in post["parameter"]]
-    every = pd.concat([r.scores.assign(round=r.number) for r in rounds], ignore_index=True)
     pairs = conflicts(every, targets)
     every.to_csv(folder / "scores.csv", index=False)
     post.to_csv(folder / "posterior.csv", index=False)
-    method = last.method + (f" (round {last.number} of sequential pattern filtering)"
-                            if len(rounds) > 1 else "")
-    (folder / "calibrated.toml").write_text(_calibrated_toml(values, method, pick, last))
-    figures = _figures(last.scores, last.accepted, targets, folder)
+    (folder / "calibrated.toml").write_text(_calibrated_toml(values, method, pick, accepted,
+                                                             every, last))
+    figures = _figures(every, accepted, targets, folder)
     report = folder / "report.md"
-    report.write_text(_report(rounds, post, method, pick, pairs, targets, figures))
-    return {"method": method, "accepted": len(last.accepted), "values": values,
-            "conflicts": pairs, "report": report}
+    report.write_text(_report(rounds, every, accepted, post, method, pick, pairs, targets,
+                              figures))
+    return {"method": method, "accepted": len(accepted), "sampled": len(every),
+            "values": values, "conflicts": pairs, "report": report}
 
 
-def _calibrated_toml(values: dict[str, Any], method: str, pick: str, last: Round) -> str:
+def _calibrated_toml(values: dict[str, Any], method: str, pick: str, accepted: pd.DataFrame,
+                     every: pd.DataFrame, last: Round) -> str:
     how = ("the accepted set closest to the patterns" if pick == "best"
            else "median of the accepted parameter sets")
     experiment = last.experiment
@@ -526,8 +532,8 @@ def _calibrated_toml(values: dict[str, Any], method: str, pick: str, last: Round
         "[meta]",
         f'method = "{method}"',
         f'pick = "{pick}"',
-        f"accepted = {len(last.accepted)}",
-        f"sampled = {len(last.scores)}",
+        f"accepted = {len(accepted)}",
+        f"sampled = {len(every)}",
         f"seeds = {experiment.seeds}",
         f"population_scale = {experiment.fixed.get('population_scale', 1.0)}",
         f'experiment_hash = "{experiment.spec_hash()}"',
@@ -575,11 +581,11 @@ def _figures(scores: pd.DataFrame, accepted: pd.DataFrame, targets: TargetSet,
     return [name]
 
 
-def _report(rounds: list[Round], post: pd.DataFrame, method: str, pick: str,
-            pairs: list[tuple[str, str]], targets: TargetSet, figures: list[str]) -> str:
-    last = rounds[-1]
-    scores, accepted, experiment = last.scores, last.accepted, last.experiment
-    sampled = sum(len(r.scores) for r in rounds)
+def _report(rounds: list[Round], scores: pd.DataFrame, accepted: pd.DataFrame,
+            post: pd.DataFrame, method: str, pick: str, pairs: list[tuple[str, str]],
+            targets: TargetSet, figures: list[str]) -> str:
+    experiment = rounds[-1].experiment
+    sampled = len(scores)
     lines = [
         "# Calibration report",
         "",
@@ -589,8 +595,7 @@ def _report(rounds: list[Round], post: pd.DataFrame, method: str, pick: str,
         f"{len(targets.variants)} variants x {experiment.seeds} seeds at population scale "
         f"{experiment.fixed.get('population_scale', 1.0)}; {sampled} sets in all.",
         "",
-        f"**Selection:** {method}; {len(accepted)} of {len(scores)} parameter sets of the last "
-        "round kept.",
+        f"**Selection:** {method}; {len(accepted)} of {len(scores)} parameter sets kept.",
         "",
     ]
     if len(rounds) > 1:
@@ -620,8 +625,7 @@ def _report(rounds: list[Round], post: pd.DataFrame, method: str, pick: str,
             f"| {t.id} | {t.pattern} | {t.source} | {t.low:g} to {t.high:g} | "
             f"{_stats(all_v)} | {_stats(kept)} | {int((scores[f'd_{t.id}'] == 0).sum())} |")
     lines += ["", "## Patterns that could not be met", ""]
-    every = pd.concat([r.scores for r in rounds], ignore_index=True)
-    unmet = [t.id for t in targets.targets if (every[f"d_{t.id}"] == 0).sum() == 0]
+    unmet = [t.id for t in targets.targets if (scores[f"d_{t.id}"] == 0).sum() == 0]
     if unmet:
         lines.append(f"No sampled parameter set met: {', '.join(unmet)}.")
     if pairs:

@@ -56,7 +56,8 @@ def calibrate(budget: int, seeds: int, rounds: int, pick: str, scale: float,
                       lambda experiment, folder: _run_experiment(experiment, folder, workers,
                                                                  scheduler, quiet))
     summary = write_analysis(done, targets, out / "analysis", pick)
-    click.echo(f"{summary['method']}; {summary['accepted']} of {budget} parameter sets kept.")
+    click.echo(f"{summary['method']}; {summary['accepted']} of {summary['sampled']} parameter "
+               "sets kept.")
     for a, b in summary["conflicts"]:
         click.echo(f"  {a} and {b} could not be met together")
     click.echo(f"Report: {summary['report']}")

@@ -102,10 +102,10 @@ FACTORS: tuple[Factor, ...] = (
     # --- behaviour: demand and placement ----------------------------------------------------
     Factor("supply_induced", 0.0, 1.5, "behaviour",
            "M9 says providers are 'suspected' to add demand, not by how much: from no effect "
-           "to five times the default elasticity of 0.3."),
+           "to five times the table's assumption of 0.3 (the calibration prior)."),
     Factor("relationship_preference", 0.3, 0.9, "behaviour",
            "Access workers mostly use known providers (M10, T1); from a minority to nearly "
-           "always, around the default 0.6."),
+           "always (the calibration prior)."),
     Factor("size_preference", 0.5, 2.5, "behaviour",
            "Exponent that produces the T1 concentration around 1.0; from weak to strong "
            "preferential attachment."),
@@ -114,7 +114,7 @@ FACTORS: tuple[Factor, ...] = (
            "gives a figure, so a wide band around 0.25."),
     Factor("entry_rate", 0.0, 8.0, "behaviour",
            "Would-be entrants per year; the Leiden field grew by a few a year [LEI annex 3]; "
-           "from none to twice the default 4."),
+           "from none to twice the table's assumption of 4."),
     # --- behaviour: strategic orientation and its levers ------------------------------------
     Factor("sigma_large", 0.3, 0.8, "behaviour",
            "Initial strategic orientation of large institutions (M3, M4); the reports suspect "
@@ -125,17 +125,17 @@ FACTORS: tuple[Factor, ...] = (
            "How strongly a strategic provider cuts loss-making hours (M6): from modest to "
            "full; T3 shows it happens, so not 0."),
     Factor("upcoding_propensity", 0.2, 0.8, "behaviour",
-           "How readily a strategic provider upcodes (M7): around the default 0.5."),
+           "How readily a strategic provider upcodes (M7): the calibration prior."),
     Factor("refusal_propensity", 0.4, 1.0, "behaviour",
            "How readily a strategic provider refuses costly clients (M4): 'hesitated' in "
            "[MEI 29], default 0.8."),
     # --- behaviour: trust, innovation, rules, cohesion --------------------------------------
     Factor("trust_build", 0.01, 0.10, "behaviour",
            "Trust gained per positive event; 'a change that takes a long breath' (M12): "
-           "a quarter to two and a half times the default 0.04."),
+           "a quarter to two and a half times the table's assumption of 0.04."),
     Factor("trust_erosion", 0.05, 0.25, "behaviour",
            "Trust lost per negative event (M3): erosion is faster than build-up, from about "
-           "the build-up default to six times it."),
+           "the build-up assumption to six times it."),
     Factor("innovation_rate", 0.01, 0.08, "behaviour",
            "Quarterly innovation growth under full trust and long contracts (M11): a third to "
            "nearly three times the default 0.03."),

@@ -16,11 +16,12 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from agents_model import WmoModel
-from agents_model.params import by_name, defaults
+from agents_model.params import by_name, defaults, priors
 from agents_model.scenario import (
     SCENARIO_ROOT,
     Scenario,
     ScenarioError,
+    base_values,
     load_scenario,
     parse_overrides,
 )
@@ -53,7 +54,7 @@ EXPECTED_VALUES = {
                      "cooperatives": 1},
     "leiden_2015": {"funding": "per_client", "procurement": "open_house",
                     "flat_copayment_year": 2019, "providers_household_help": 20,
-                    "providers_support": 67, "providers_protected_living": 20},
+                    "providers_protected_living": 20},
     "drenthe_2017": {"funding": "result_based", "procurement": "open_house",
                      "shared_admin_system": False, "reporting": "heavy"},
     "haarlem_2022": {"funding": "result_based", "procurement": "strategic_partners",
@@ -129,6 +130,12 @@ def test_meierij_populations_and_incumbents_kept():
     model = WmoModel(scenario.with_overrides(SMALL), rng=1)
     assert len(model.providers) == 24
     assert model.contracted_ids() == {q.unique_id for q in model.providers}
+
+
+def test_leiden_starting_support_field_is_the_calibrated_one():
+    scenario = load_scenario("leiden_2015")
+    assert scenario["providers_support"] == base_values()["providers_support"]
+    assert "providers_support" in priors()
 
 
 def test_leiden_voorschoten_rejoins_in_2020():
