@@ -120,6 +120,8 @@ class WmoModel(mesa.Model):
         self.demand_pull = [1.0] * len(PRODUCTS)
         self.providers_offering: list[list[Provider]] = [[] for _ in PRODUCTS]
         self._pick_cache: dict[tuple[str, int], tuple[list[Provider], list[float]]] = {}
+        self._pool_positions: dict[int, tuple[list[Provider], list[Provider],
+                                              dict[int, tuple[int, Provider]] | None]] = {}
         self._buyer_signature: tuple[str, ...] = ()
         self.contract_sets: dict[str, ContractSet] = {}
         self.municipalities: list[Municipality] = []
@@ -412,6 +414,18 @@ class WmoModel(mesa.Model):
         rest = [q for q in pool if q.unique_id not in tried]
         return self.random.choice(rest) if rest else None
 
+    def pool_positions(self, pool: list[Provider]) -> dict[int, tuple[int, Provider]] | None:
+        """Position and provider by unique id in ``pool`` (None if a provider occurs twice).
+
+        Kept while the pool holds the same providers in the same order.
+        """
+        kept = self._pool_positions.get(id(pool))
+        if kept is None or kept[0] is not pool or kept[1] != pool:
+            positions = {q.unique_id: (i, q) for i, q in enumerate(pool)}
+            kept = (pool, list(pool), positions if len(positions) == len(pool) else None)
+            self._pool_positions[id(pool)] = kept
+        return kept[2]
+
     def free_places(self, product: int) -> float:
         """Free places for a product over all contracted providers of the region."""
         return sum(max(0.0, q.free_places(product))
@@ -555,7 +569,7 @@ class WmoModel(mesa.Model):
         design, muni_by_id, book_payment = self.design, self.muni_by_id, self.book_payment
         central, pl = self.central, PROTECTED_LIVING.index
         ceiling = design.budget_ceiling > 0.0
-        ratios = provider.ratio
+        ratios, uid = provider.ratio, provider.unique_id
         for (muni_id, product, level, pgb, sub), (n, hours, _, _) in provider.book.items():
             m = muni_by_id[muni_id]
             ratio = ratios[product][level]
@@ -566,7 +580,9 @@ class WmoModel(mesa.Model):
             buyer = buyers[muni_id, product]
             payer = central if product == pl else m
             serving[payer.unique_id].add(provider)
-            acc = buyer.account(provider)
+            acc = buyer.accounts.get(uid)
+            if acc is None:
+                acc = buyer.account(provider)
             acc.production += n * REFERENCE_VALUES[product][level] * ratio
             key = (buyer.tariff, product, level)
             price = prices.get(key)
@@ -577,10 +593,11 @@ class WmoModel(mesa.Model):
                 continue
             if ceiling:
                 amount = self.apply_ceiling(provider, buyer, acc, amount)
-            lead = buyer.leads[product]
-            if sub and lead is not None and lead is not provider and lead.active:
-                self.transfer(payer, lead, amount * design.lead_overhead, buyer, product)
-                amount *= 1.0 - design.lead_overhead
+            if sub:
+                lead = buyer.leads[product]
+                if lead is not None and lead is not provider and lead.active:
+                    self.transfer(payer, lead, amount * design.lead_overhead, buyer, product)
+                    amount *= 1.0 - design.lead_overhead
             book_payment(payer, provider, amount, acc, product)
 
     def prices(self, product: int, level: int, tariff: float) -> tuple[float, float]:
@@ -660,18 +677,26 @@ class WmoModel(mesa.Model):
 
     def mean_rules_for(self, provider: Provider) -> float:
         """Mean number of rules of the municipalities a provider works for (M2, M3)."""
-        ids = {key[0] for key in provider.book}
+        return self.mean_rules_of({key[0] for key in provider.book})
+
+    def mean_rules_of(self, ids: set[int]) -> float:
+        """Mean number of rules of the municipalities with the given ids (0 for none)."""
         if not ids:
             return 0.0
-        return sum(self.muni_by_id[i].rules for i in ids) / len(ids)
+        muni_by_id = self.muni_by_id
+        return sum([muni_by_id[i].rules for i in ids]) / len(ids)
 
     # --- observation and trust ------------------------------------------------------------------
 
     def observe_and_adapt(self) -> None:
         """Municipalities observe providers; providers adapt their orientation (M2, M3, M10)."""
+        contracted: dict[str, int] = {}
         for m in self.shuffled(self.municipalities):
             providers = sorted(self.serving.get(m.unique_id, ()), key=lambda q: q.unique_id)
-            n_contracted = len(m.contract_set(INDIVIDUAL_SUPPORT.index).providers())
+            buyer = m.contract_set(INDIVIDUAL_SUPPORT.index)
+            n_contracted = contracted.get(buyer.key)
+            if n_contracted is None:
+                n_contracted = contracted[buyer.key] = len(buyer.providers())
             detection = m.detection(max(1, n_contracted))
             for provider in providers:
                 share = provider.upcoded_clients / max(1, provider.n_clients())
@@ -691,6 +716,7 @@ class WmoModel(mesa.Model):
     def providers_decide(self) -> None:
         """Providers set their delivery policy for the month (M6, M8, M17)."""
         self._pick_cache.clear()
+        self._pool_positions.clear()
         buyers = self.buyer_keys()
         signature = tuple(buyer.key for buyer in buyers.values())
         if signature != self._buyer_signature:

@@ -40,7 +40,14 @@ def nudge(value: float, event: float, build: float, erosion: float) -> float:
         value += build * event * (1.0 - value)
     else:
         value += erosion * event * value
-    return min(1.0, max(0.0, value))
+    return clip01(value)
+
+
+def clip01(value: float) -> float:
+    """``min(1.0, max(0.0, value))``: the value bounded to [0, 1] (NaN and -0.0 give 0.0)."""
+    if 0.0 < value < 1.0:
+        return value
+    return 1.0 if value >= 1.0 else 0.0
 
 
 def drift(value: float, baseline: float, rate: float) -> float:
@@ -98,27 +105,35 @@ class TrustNetwork:
             self.graph.add_edge(u, v, kind=kind, **{kind: value})
 
     def event(self, u: int, v: int, kind: str, strength: float) -> float:
-        """Apply an observed event to edge ``u -> v`` and return the new value."""
+        """Apply an observed event to edge ``u -> v`` (as :func:`nudge`); return the new value."""
         data = self._succ.get(u, NO_EDGES).get(v)
         if data is None:
             self.graph.add_edge(u, v, kind=kind, **{kind: self.baseline})
             data = self.graph[u][v]
-        data[kind] = nudge(data[kind], strength, self.build, self.erosion)
-        return data[kind]
+        value = data[kind]
+        if strength >= 0.0:
+            value += self.build * strength * (1.0 - value)
+        else:
+            value += self.erosion * strength * value
+        if not 0.0 < value < 1.0:
+            value = 1.0 if value >= 1.0 else 0.0
+        data[kind] = value
+        return value
 
     def drift_all(self, months: float = 1.0) -> None:
         """Let trust and cohesion edges drift towards the baseline for ``months`` months.
 
-        Collaboration ties do not drift: they change only when consortia form.
+        Each value moves as :func:`drift`. Collaboration ties do not drift: they change only
+        when consortia form.
         """
         rate = 1.0 - (1.0 - self.drift_rate) ** months
         base = self.baseline
         for nbrs in self._succ.values():
             for data in nbrs.values():
                 kind = data["kind"]
-                if kind == "collaboration":
-                    continue
-                data[kind] = drift(data[kind], base, rate)
+                if kind != "collaboration":
+                    value = data[kind]
+                    data[kind] = value + rate * (base - value)
 
     def mean(self, kind: str, sources: set[int] | None = None,
              targets: set[int] | None = None) -> float:

@@ -75,3 +75,46 @@ def test_contract_membership_follows_add_remove_and_clear(model):
     assert buyer.members[1] == [] and not buyer.has(b, 1)
     buyer.members[1] = [a]
     assert buyer.has(a, 1)
+
+
+def test_known_providers_with_room_follow_pool_order(model):
+    reg = model.contract_sets["region"]
+    workers = [w for m in model.municipalities for w in m.workers if w.relations]
+    assert workers
+    for product in range(len(PRODUCTS)):
+        pool = reg.members[product]
+        for w in workers:
+            for tried in (set(), set(list(w.relations)[:2])):
+                expected = [q for q in pool if q.unique_id in w.relations
+                            and q.unique_id not in tried
+                            and q.capacity[product] - len(q.clients[product]) >= 1.0]
+                assert w.known_with_room(pool, product, tried) == expected
+    a, b = model.providers[:2]
+    assert model.pool_positions([a, b, a]) is None
+    assert model.pool_positions([b, a]) == {b.unique_id: (0, b), a.unique_id: (1, a)}
+
+
+def test_kept_care_costs_match_the_caseload_profile(model):
+    for q in model.providers:
+        profile = q._profile_of_book()
+        for (product, level), cost in q._care_costs().items():
+            complexity, factor = profile.get((product, level), (0.35, 1.0))
+            assert cost == PRODUCTS[product].hours[level] * q.hourly_cost(product, complexity) \
+                * factor
+
+
+def test_network_events_and_drift_equal_nudge_and_drift():
+    from agents_model.network import TrustNetwork, clip01, drift, nudge
+
+    for value in (0.0, -0.0, 0.3, 1.0, 1.5, -0.2, float("nan"), float("inf")):
+        assert repr(clip01(value)) == repr(min(1.0, max(0.0, value)))
+    net = TrustNetwork(0.2, 0.4, 0.5, 0.05)
+    net.link(1, 2, "trust", 0.6)
+    net.link(2, 1, "collaboration", 0.8)
+    value = 0.6
+    for strength in (0.5, -1.0, 2.0, -3.0, 0.0, 4.0):
+        value = nudge(value, strength, 0.2, 0.4)
+        assert net.event(1, 2, "trust", strength) == value
+    net.drift_all()
+    assert net.value(1, 2, "trust") == drift(value, 0.5, 0.05)
+    assert net.value(2, 1, "collaboration") == 0.8

@@ -116,13 +116,34 @@ class AccessWorker(mesa.Agent):
             if choice is not None:
                 return choice
         if self.relations and model.random.random() < model.p.relationship_preference:
-            relations = self.relations
-            known = [q for q in pool if q.unique_id in relations and q.unique_id not in tried
-                     and q.capacity[product] - len(q.clients[product]) >= 1.0]
+            known = self.known_with_room(pool, product, tried)
             if known:
                 weights = [self.relations[q.unique_id] for q in known]
                 return model.random.choices(known, weights=weights)[0]
         return model.weighted_pick(pool, product, tried, resident.pgb)
+
+    def known_with_room(self, pool: list[Provider], product: int,
+                        tried: set[int]) -> list[Provider]:
+        """Providers of ``pool`` the worker knows, not yet tried, with a free place (pool order).
+
+        With fewer relations than providers in the pool the worker's relations are looked up
+        in the pool's positions (see :meth:`WmoModel.pool_positions`) instead of going
+        through the whole pool; both give the same list.
+        """
+        relations = self.relations
+        positions = self.model.pool_positions(pool) if len(relations) < len(pool) else None
+        if positions is None:
+            return [q for q in pool if q.unique_id in relations and q.unique_id not in tried
+                    and q.capacity[product] - len(q.clients[product]) >= 1.0]
+        found = []
+        for uid in relations:
+            hit = positions.get(uid)
+            if hit is not None and uid not in tried:
+                q = hit[1]
+                if q.capacity[product] - len(q.clients[product]) >= 1.0:
+                    found.append(hit)
+        found.sort()
+        return [q for _, q in found]
 
     def place(self, resident: Resident, buyer: ContractSet) -> Provider | None:
         """Try to place a resident with a provider, peddling along refusals (M4, M10).

@@ -70,6 +70,7 @@ class Provider(mesa.Agent):
         self.book: dict[tuple[int, int, int, bool, bool], list[float]] = {}
         self.book_version = 0
         self._profile: tuple[int, dict[tuple[int, int], tuple[float, float]]] | None = None
+        self._care_cost_memo: tuple[int, float, dict[tuple[int, int], float]] | None = None
         self.main_buyer_memo: tuple[int, tuple[str, ...], str] | None = None
         self.entry_month = model.month
         self.revenue_month = 0.0
@@ -143,7 +144,7 @@ class Provider(mesa.Agent):
 
     def pooling(self) -> float:
         """Share of client risk pooled across the caseload (cross-subsidy needs scale, M8)."""
-        n = self.n_clients() + self.pool_bonus
+        n = self.total_clients + self.pool_bonus
         return n / (n + self.model.p.pooling_clients)
 
     def client_cost(self, product: int, level: int, complexity: float, ratio: float = 1.0) -> float:
@@ -181,8 +182,11 @@ class Provider(mesa.Agent):
 
         Under a fixed budget this is the budget headroom, otherwise the ceiling headroom.
         """
-        if self.model.rule.fixed_budget:
+        model = self.model
+        if model.rule.fixed_budget:
             return self.budget_headroom(buyer)
+        if model.design.budget_ceiling <= 0.0:
+            return 1.0
         return self.ceiling_headroom(buyer)
 
     def ceiling_headroom(self, buyer: ContractSet) -> float:
@@ -256,9 +260,11 @@ class Provider(mesa.Agent):
             detection: Chance the municipality sees under-delivery.
         """
         rate = self.model.p.delivery_adjustment
+        ratio = self.ratio
         for (product, level), target in self.delivery_targets(buyer, detection).items():
-            current = self.ratio[product][level]
-            self.ratio[product][level] = current + rate * (target - current)
+            row = ratio[product]
+            current = row[level]
+            row[level] = current + rate * (target - current)
 
     def delivery_targets(self, buyer: ContractSet,
                          detection: float) -> dict[tuple[int, int], float]:
@@ -277,27 +283,48 @@ class Provider(mesa.Agent):
         pool = self.pooling()
         shortfall = self.provider_shortfall()
         push = self.sigma * p.shave_propensity * (1.0 - deterrence)
-        profile = self._caseload_profile()
         admin = self.admin_per_client()
         headroom = self.value_headroom(buyer)
         values = self.model.payment_table(buyer.tariff)
-        hourly_cost = self.hourly_cost
         keep = 1.0 - pool
         targets = {}
+        for key, care in self._care_costs().items():
+            cost = care + admin
+            value = values[key[0]][key[1]] * headroom
+            gap = 0.0
+            if cost > 0:
+                gap = 1.0 - value / cost
+                if not gap > 0.0:
+                    gap = 0.0
+            need = keep * gap + pool * (shortfall if shortfall < gap else gap)
+            target = 1.0 - push * need
+            targets[key] = target if target > MIN_RATIO else MIN_RATIO
+        return targets
+
+    def _care_costs(self) -> dict[tuple[int, int], float]:
+        """Own monthly care cost of a typical client per offered product and level.
+
+        The typical client has the caseload profile's complexity and hours (see
+        :meth:`_caseload_profile`); the costs are kept until the book or the cost factor
+        changes.
+        """
+        kept = self._care_cost_memo
+        if kept is not None and kept[0] == self.book_version and kept[1] == self.cost_factor:
+            return kept[2]
+        profile = self._caseload_profile()
+        costs = {}
         for product in self.offers:
             hours = PRODUCTS[product].hours
             for level in LEVELS:
                 complexity, hours_factor = profile.get((product, level), STANDARD_PROFILE)
-                cost = hours[level] * hourly_cost(product, complexity) * hours_factor + admin
-                value = values[product][level] * headroom
-                gap = max(0.0, 1.0 - value / cost) if cost > 0 else 0.0
-                need = keep * gap + pool * min(gap, shortfall)
-                targets[product, level] = max(MIN_RATIO, 1.0 - push * need)
-        return targets
+                costs[product, level] = hours[level] * self.hourly_cost(product, complexity) \
+                    * hours_factor
+        self._care_cost_memo = (self.book_version, self.cost_factor, costs)
+        return costs
 
     def admin_per_client(self) -> float:
         """Administration cost per client last month (rules and reporting weigh on it, M2)."""
-        n = self.n_clients()
+        n = self.total_clients
         return self.admin_month / n if n else 0.0
 
     def _caseload_profile(self) -> dict[tuple[int, int], tuple[float, float]]:
@@ -335,37 +362,40 @@ class Provider(mesa.Agent):
         level = resident.level
         if level >= 2:
             return False
+        model = self.model
         product = resident.product.index
-        value, higher = self.client_values(product, (level, level + 1), buyer)
-        extra_value = higher - value
+        headroom = self.value_headroom(buyer)
+        values = model.payment_table(buyer.tariff)[product]
+        extra_value = values[level + 1] * headroom - values[level] * headroom
         hourly = self.hourly_cost(product, resident.complexity)
         hours, ratio = PRODUCTS[product].hours, self.ratio[product]
         extra_cost = hours[level + 1] * ratio[level + 1] * hourly \
             - hours[level] * ratio[level] * hourly
+        if not extra_cost > 0.0:
+            extra_cost = 0.0
         base = hours[level] * hourly
-        gain = (extra_value - max(0.0, extra_cost) * self._hours_elastic()) / max(base, 1.0)
+        elastic = 1.0 if model.rule.per_hour else 0.3
+        gain = (extra_value - extra_cost * elastic) / (1.0 if base < 1.0 else base)
         if gain <= 0.0:
             return False
-        chance = self.sigma * self.model.p.upcoding_propensity * min(1.0, gain)
-        return self.model.random.random() < chance
-
-    def _hours_elastic(self) -> float:
-        """1 if revenue follows delivered hours (extra hours must really be delivered)."""
-        return 1.0 if self.model.rule.per_hour else 0.3
+        chance = self.sigma * model.p.upcoding_propensity * (gain if gain < 1.0 else 1.0)
+        return model.random.random() < chance
 
     def resists_step_down(self, resident: Resident, buyer: ContractSet) -> float:
         """Chance the provider argues against a step-down that costs it margin (M14, M19)."""
         product, level = resident.product.index, resident.level
-        lower = max(0, level - 1)
-        value, lower_value = self.client_values(product, (level, lower), buyer)
+        lower = level - 1 if level > 1 else 0
+        headroom = self.value_headroom(buyer)
+        values = self.model.payment_table(buyer.tariff)[product]
         hourly = self.hourly_cost(product, 0.3)
         hours = PRODUCTS[product].hours
         cost = hours[level] * hourly
+        value, lower_value = values[level] * headroom, values[lower] * headroom
         loss = (value - cost) - (lower_value - hours[lower] * hourly)
         if loss <= 0.0:
             return 0.0
-        rel = loss / max(cost, 1.0)
-        return self.sigma * min(1.0, rel * 2.0)
+        rel = loss / (1.0 if cost < 1.0 else cost) * 2.0
+        return self.sigma * (rel if rel < 1.0 else 1.0)
 
     def outreach(self, product: int) -> float:
         """Effort to draw in clients for a product: spare places times orientation (M9)."""
@@ -386,7 +416,8 @@ class Provider(mesa.Agent):
         model = self.model
         p, design, rule = model.p, model.design, model.rule
         care_cost = indicated = delivered = admin_hours = 0.0
-        systems = len({key[0] for key in self.book}) if not p.shared_admin_system else 1
+        municipalities = {key[0] for key in self.book}
+        systems = len(municipalities) if not p.shared_admin_system else 1
         ratios, hourly_cost = self.ratio, self.hourly_cost
         client_admin, sub_admin = rule.admin_hours, design.subcontract_admin_hours
         for (_, product, level, _, sub), (n, hours, complexity, shown) in self.book.items():
@@ -397,7 +428,7 @@ class Provider(mesa.Agent):
             admin_hours += n * client_admin * systems
             if sub:
                 admin_hours += n * sub_admin
-        rules = model.mean_rules_for(self)
+        rules = model.mean_rules_of(municipalities)
         admin_hours += delivered * (design.reporting_share + rules * p.rule_admin_share)
         admin_cost = admin_hours * p.admin_hour_cost
         self.cost_month = care_cost + admin_cost

@@ -106,8 +106,14 @@ class Resident(mesa.Agent):
             model.unmet[self] = None
 
     def schedule(self, months: int, kind: str) -> None:
-        """Put an event of ``kind`` on the agenda ``months`` from now (stale if state changes)."""
-        self.model.agenda_add(self.model.month + max(1, months), self, kind, self.version)
+        """Put an event of ``kind`` on the agenda ``months`` from now (stale if state changes).
+
+        At least one month ahead; the event goes on ``model.agenda`` as
+        :meth:`WmoModel.agenda_add` puts it.
+        """
+        model = self.model
+        month = model.month + (months if months > 1 else 1)
+        model.agenda.setdefault(month, []).append((self, kind, self.version))
 
     def planned_hours(self) -> float:
         """Hours the provider plans to deliver (M7, T3).
