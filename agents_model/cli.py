@@ -36,6 +36,7 @@ from typing import Any
 
 import click
 
+from agents_model.cli_options import runner_options
 from agents_model.metrics import KPI_UNITS
 from agents_model.params import PARAMS, SECTIONS, markdown_table
 from agents_model.scenario import (
@@ -420,24 +421,11 @@ def _run_experiment(experiment: Any, out: Path, workers: int | None, scheduler: 
     return result
 
 
-def _experiment_options(func: Any) -> Any:
-    """Options shared by sweep and compare."""
-    func = click.option("--quiet", "-q", is_flag=True, help="Do not show the progress bar.")(func)
-    func = click.option("--scheduler", metavar="ADDR", envvar="DASK_SCHEDULER_ADDRESS",
-                        default=None,
-                        help="Run on a Dask cluster (tcp://host:port; also "
-                             "DASK_SCHEDULER_ADDRESS).")(func)
-    func = click.option("--workers", "-w", type=click.IntRange(0, 512), default=None,
-                        help="Local worker processes (default: number of cores; 0: run in "
-                             "this process).")(func)
-    return func
-
-
 @main.command()
 @click.argument("experiment_file")
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Results folder (default: out/<experiment name>).")
-@_experiment_options
+@runner_options
 def sweep(experiment_file: str, out: Path | None, workers: int | None, scheduler: str | None,
           quiet: bool) -> None:
     """Run an experiment file (regions x designs x parameters x seeds).
@@ -467,7 +455,7 @@ def sweep(experiment_file: str, out: Path | None, workers: int | None, scheduler
               help="Root of the seed sequence.")
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Results folder (default: out/compare_<region>_<designs>).")
-@_experiment_options
+@runner_options
 def compare(region: str, more: tuple[str, ...], designs_flag: bool, seeds: int, years: int,
             settings: tuple[str, ...], root_seed: int, out: Path | None,
             workers: int | None, scheduler: str | None, quiet: bool) -> None:

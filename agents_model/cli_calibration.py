@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from agents_model.cli_options import runner_options, targets_options
+
 __all__ = ["calibrate", "check_calibration"]
 
 
@@ -22,19 +24,12 @@ __all__ = ["calibrate", "check_calibration"]
               show_default=True,
               help="Calibrated values: the kept set closest to the patterns, or the medians "
                    "of the kept sets.")
-@click.option("--scale", type=click.FloatRange(0.001, 10.0), default=1.0, show_default=True,
-              help="Population scale of the runs (T1 counts providers: use 1).")
-@click.option("--targets", "targets_file", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Targets file (default: calibration/targets.toml).")
+@targets_options
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path),
               default=Path("out/calibration"), show_default=True, help="Results folder.")
 @click.option("--install", is_flag=True,
               help="Also write calibration/calibrated.toml, the defaults of every scenario.")
-@click.option("--workers", "-w", type=click.IntRange(0, 512), default=None,
-              help="Local worker processes (default: number of cores; 0: this process).")
-@click.option("--scheduler", metavar="ADDR", envvar="DASK_SCHEDULER_ADDRESS", default=None,
-              help="Run on a Dask cluster (tcp://host:port).")
-@click.option("--quiet", "-q", is_flag=True, help="Do not show the progress bar.")
+@runner_options
 def calibrate(budget: int, seeds: int, rounds: int, pick: str, scale: float,
               targets_file: Path | None, out: Path, install: bool, workers: int | None,
               scheduler: str | None, quiet: bool) -> None:
@@ -72,18 +67,11 @@ def calibrate(budget: int, seeds: int, rounds: int, pick: str, scale: float,
 @click.command("check-calibration")
 @click.option("--seeds", type=click.IntRange(1, 1000), default=10, show_default=True,
               help="Seeds per variant.")
-@click.option("--scale", type=click.FloatRange(0.001, 10.0), default=1.0, show_default=True,
-              help="Population scale of the runs (T1 counts providers: use 1).")
-@click.option("--targets", "targets_file", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Targets file (default: calibration/targets.toml).")
+@targets_options
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path),
               default=Path("out/calibration-check"), show_default=True,
               help="Results folder.")
-@click.option("--workers", "-w", type=click.IntRange(0, 512), default=None,
-              help="Local worker processes (default: number of cores; 0: this process).")
-@click.option("--scheduler", metavar="ADDR", envvar="DASK_SCHEDULER_ADDRESS", default=None,
-              help="Run on a Dask cluster (tcp://host:port).")
-@click.option("--quiet", "-q", is_flag=True, help="Do not show the progress bar.")
+@runner_options
 def check_calibration(seeds: int, scale: float, targets_file: Path | None, out: Path,
                       workers: int | None, scheduler: str | None, quiet: bool) -> None:
     """Check the calibrated defaults against the targets over many seeds.

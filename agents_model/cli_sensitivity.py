@@ -18,6 +18,7 @@ from pathlib import Path
 
 import click
 
+from agents_model.cli_options import runner_options
 from agents_model.experiment import ExperimentError
 
 __all__ = ["sensitivity"]
@@ -39,11 +40,7 @@ __all__ = ["sensitivity"]
               help="population_scale of every run.")
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Results folder [default: out/sensitivity_<method>].")
-@click.option("--workers", "-w", type=click.IntRange(0, 512), default=None,
-              help="Local worker processes (default: number of cores; 0: this process).")
-@click.option("--scheduler", metavar="ADDR", envvar="DASK_SCHEDULER_ADDRESS", default=None,
-              help="Run on a Dask cluster (tcp://host:port; also DASK_SCHEDULER_ADDRESS).")
-@click.option("--quiet", "-q", is_flag=True, help="Do not show the progress bar.")
+@runner_options
 def sensitivity(method: str, n: int | None, seeds: int, years: int, region: str, scale: float,
                 out: Path | None, workers: int | None, scheduler: str | None,
                 quiet: bool) -> None:
