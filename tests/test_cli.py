@@ -208,7 +208,7 @@ def test_params_lists_tariff_factor_with_its_unit():
     result = invoke("params")
     assert result.exit_code == 0, result.output
     line = next(ln for ln in result.stdout.splitlines() if ln.startswith("tariff_factor "))
-    assert "tariff/cost" in line
+    assert "x reference cost" in line
     assert "a number from 0.3 to 2" in line
     assert "design" in line
 

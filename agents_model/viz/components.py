@@ -73,6 +73,9 @@ __all__ = [
     "use_app",
 ]
 
+ZERO_MEANS_NONE = frozenset({"budget_ceiling"})
+"""Levers whose value 0 switches the instrument off (shown as "none")."""
+
 SLIDER_STEPS: dict[str, float] = {
     "tariff_factor": 0.05, "budget_ceiling": 0.1, "dialogue_content_share": 0.05,
     "case_management": 0.05, "social_base_investment": 5.0,
@@ -196,6 +199,8 @@ def LeverControl(name: str, value: Any, lang: str, on_value: Callable[[Any], Non
     suffix = unit(param.unit, lang)
     if param.unit == "0-1":
         suffix = "(0-1)"
+    if name in ZERO_MEANS_NONE and not value:
+        shown, suffix = t("none", lang), ""
 
     def set_value(v):
         if v is None:
