@@ -97,7 +97,7 @@ PRIORS: dict[str, tuple[float, float]] = {
     "onset_household_help_75": (30.0, 90.0),
     "exit_18_64": (0.001, 0.008),
     "onset_individual_support_18_64": (2.0, 12.0),
-    "onset_protected_living_18_64": (0.3, 2.0),
+    "onset_protected_living_18_64": (0.3, 3.0),
 }
 """Calibration priors by parameter name (attached to the table entries below)."""
 
