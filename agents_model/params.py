@@ -89,7 +89,7 @@ PRIORS: dict[str, tuple[float, float]] = {
     "sigma_small": (0.1, 0.6),
     "trust_build": (0.01, 0.1),
     "trust_erosion": (0.05, 0.25),
-    "shave_propensity": (0.3, 1.0),
+    "shave_propensity": (0.3, 2.0),
     "delivery_adjustment": (0.01, 0.3),
     "upcoding_propensity": (0.2, 0.8),
     "chronic_share_18_64": (0.05, 0.4),
@@ -332,8 +332,9 @@ PARAMS: tuple[Param, ...] = (
        "How much distrust of the municipality raises strategic orientation."),
     _p("behaviour", "sigma_pressure_weight", 0.4, (0.0, 2.0), "-", "M6 M18",
        "How much financial pressure raises strategic orientation."),
-    _p("behaviour", "shave_propensity", 0.7, (0.0, 1.0), "0-1", "M6 [LEI annex 3]",
-       "How strongly a strategic provider cuts loss-making hours."),
+    _p("behaviour", "shave_propensity", 0.7, (0.0, 3.0), "relative", "M6 M7 [LEI annex 3]",
+       "How strongly a strategic provider cuts loss-making hours: the share of the unpaid "
+       "hours it cuts is orientation x this (at most all of them)."),
     _p("behaviour", "delivery_adjustment", 0.05, (0.0, 1.0), "1/month", "M1 M6 T3 [LEI annex 3]",
        "Share of the way a provider's delivered hours move to their target each month "
        "(1: at once)."),

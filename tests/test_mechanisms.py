@@ -281,6 +281,38 @@ def test_provider_with_few_clients_cannot_cross_subsidise_heavy_clients():
     assert small.ratio[IS][2] < large.ratio[IS][2]
 
 
+
+def test_pooling_does_not_absorb_a_fee_schedule_below_cost():
+    """M7/M8: a large caseload averages levels, but cannot pool away a tariff below cost."""
+    def target(tariff):
+        model = small_model(funding="per_client", tariff_factor=tariff)
+        q = support_provider(model)
+        q.sigma, q.margin_rate, q.pool_bonus = 0.8, 0.1, 5000.0
+        return q.delivery_targets(model.contract_sets["region"], detection=0.0)[IS, 1]
+
+    assert target(1.3) == 1.0
+    assert target(0.7) < 0.95
+
+
+def test_upcoded_clients_do_not_hide_the_gap_of_their_level():
+    """M6/M7: the fee is read against the hours indicated, not the lower hours planned."""
+    model = small_model(funding="per_client", tariff_factor=0.8)
+    q = support_provider(model)
+    buyer = model.contract_sets["region"]
+    for r in list(q.clients[IS]):
+        q.remove_client(r)
+    clients = [complex_resident(model, level=2, complexity=0.35) for _ in range(20)]
+    for r in clients:
+        r.indicated_hours = r.hours_for(2)
+        q.add_client(r)
+    honest = q.level_gaps(buyer)[IS, 2]
+    for r in clients:
+        q.remove_client(r)
+        r.upcoded = True
+        q.add_client(r)
+    assert q.level_gaps(buyer)[IS, 2] == pytest.approx(honest)
+    assert sum(r.planned_hours() for r in clients) < sum(r.indicated_hours for r in clients)
+
 # --- M9 supply creates demand ---
 
 def test_more_providers_draw_in_more_applications():

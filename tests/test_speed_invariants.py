@@ -44,6 +44,7 @@ def test_kept_caseload_profile_and_main_buyer_match_fresh_ones(model):
     signature = model._buyer_signature
     for q in model.providers:
         assert q._caseload_profile() == q._profile_of_book()
+        assert q._caseload_counts() == q._counts_of_book()
         assert model.main_buyer(q, buyers, signature) is model.main_buyer(q)
 
 

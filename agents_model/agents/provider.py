@@ -69,7 +69,8 @@ class Provider(mesa.Agent):
         self.clients: list[dict[Resident, None]] = [{} for _ in PRODUCTS]
         self.book: dict[tuple[int, int, int, bool, bool], list[float]] = {}
         self.book_version = 0
-        self._profile: tuple[int, dict[tuple[int, int], tuple[float, float]]] | None = None
+        self._profile: tuple[int, dict[tuple[int, int], tuple[float, float]],
+                            dict[tuple[int, int], float]] | None = None
         self._care_cost_memo: tuple[int, float, dict[tuple[int, int], float]] | None = None
         self.main_buyer_memo: tuple[int, tuple[str, ...], str] | None = None
         self.entry_month = model.month
@@ -212,10 +213,6 @@ class Provider(mesa.Agent):
         gap = (floor - acc.production) / max(acc.allotted / 12.0, 1.0)
         return min(1.0, max(0.0, gap + 0.5))
 
-    def provider_shortfall(self) -> float:
-        """Provider-wide shortfall of revenue against cost over recent months (0: covered)."""
-        return max(0.0, -self.margin_rate)
-
     # --- decisions ------------------------------------------------------------------------------
 
     def accepts(self, resident: Resident, buyer: ContractSet) -> bool:
@@ -246,11 +243,12 @@ class Provider(mesa.Agent):
         return self.model.random.random() >= chance
 
     def decide_delivery(self, buyer: ContractSet, detection: float) -> None:
-        """Set delivered/indicated hours per product and level (M6 shaving, M8, M17).
+        """Set delivered/indicated hours per product and level (M6 shaving, M7, M8, M17).
 
-        Where a month of full care earns less than it costs, a strategic provider cuts hours
-        towards break-even; pooling over a large caseload softens the cut (M8), and the chance
-        of being caught, made sharper by sanctions, deters it (M17). Care routines change
+        A strategic provider translates each level's fee back into hours at its own hourly
+        cost and cuts hours where the fee pays for fewer than are indicated (M6, M7); pooling
+        over a large caseload lets surplus levels carry loss-making ones (M8), and the chance
+        of being caught, made sharper by sanctions, deters the cut (M17). Care routines change
         gradually: each month the delivered share moves ``delivery_adjustment`` of the way to
         its target, so a new tariff shows in the hours over months and years, not at once
         (M1 continuity, M6, T3).
@@ -268,7 +266,13 @@ class Provider(mesa.Agent):
 
     def delivery_targets(self, buyer: ContractSet,
                          detection: float) -> dict[tuple[int, int], float]:
-        """Delivered/indicated hours the provider aims at per product and level (M6, M8, M17).
+        """Delivered/indicated hours the provider aims at per product and level (M6-M8, M17).
+
+        The gap of a level is the share of its indicated hours the fee does not pay for at
+        the provider's own cost (care of a typical client of the level plus administration).
+        A provider without pooling closes ``push`` of that gap; a pooling one closes ``push``
+        of the caseload's mean gap instead, where that is smaller: a fee schedule that is
+        below cost on average cannot be pooled away (M6-M8).
 
         Args:
             buyer: Contract set of its main buyer (payments and ceiling).
@@ -281,25 +285,48 @@ class Provider(mesa.Agent):
         sanctions = 1.0 if self.model.design.sanctions else 0.0
         deterrence = detection * (0.35 + 0.65 * sanctions)
         pool = self.pooling()
-        shortfall = self.provider_shortfall()
         push = self.sigma * p.shave_propensity * (1.0 - deterrence)
-        admin = self.admin_per_client()
-        headroom = self.value_headroom(buyer)
-        values = self.model.payment_table(buyer.tariff)
+        if push > 1.0:
+            push = 1.0
+        gaps = self.level_gaps(buyer)
+        mean_gap = self.caseload_gap(gaps)
         keep = 1.0 - pool
         targets = {}
-        for key, care in self._care_costs().items():
-            cost = care + admin
-            value = values[key[0]][key[1]] * headroom
-            gap = 0.0
-            if cost > 0:
-                gap = 1.0 - value / cost
-                if not gap > 0.0:
-                    gap = 0.0
-            need = keep * gap + pool * (shortfall if shortfall < gap else gap)
+        for key, gap in gaps.items():
+            if not gap > 0.0:
+                gap = 0.0
+            need = keep * gap + pool * (mean_gap if mean_gap < gap else gap)
             target = 1.0 - push * need
             targets[key] = target if target > MIN_RATIO else MIN_RATIO
         return targets
+
+    def level_gaps(self, buyer: ContractSet) -> dict[tuple[int, int], float]:
+        """Share of a typical client's cost its fee leaves unpaid, per product and level (M6, M7).
+
+        Negative where the fee pays more than the cost.
+        """
+        admin = self.admin_per_client()
+        headroom = self.value_headroom(buyer)
+        values = self.model.payment_table(buyer.tariff)
+        gaps = {}
+        for key, care in self._care_costs().items():
+            cost = care + admin
+            gaps[key] = 1.0 - values[key[0]][key[1]] * headroom / cost if cost > 0 else 0.0
+        return gaps
+
+    def caseload_gap(self, gaps: dict[tuple[int, int], float]) -> float:
+        """Client-weighted mean of ``gaps`` over the caseload, at least 0 (M8).
+
+        Without clients, the plain mean over the offered levels.
+        """
+        counts = self._caseload_counts()
+        total = weighted = 0.0
+        for key, gap in gaps.items():
+            n = counts.get(key, 0.0)
+            total += n
+            weighted += n * gap
+        mean = weighted / total if total else (sum(gaps.values()) / len(gaps) if gaps else 0.0)
+        return mean if mean > 0.0 else 0.0
 
     def _care_costs(self) -> dict[tuple[int, int], float]:
         """Own monthly care cost of a typical client per offered product and level.
@@ -336,13 +363,26 @@ class Provider(mesa.Agent):
         if kept is not None and kept[0] == self.book_version:
             return kept[1]
         profile = self._profile_of_book()
-        self._profile = (self.book_version, profile)
+        counts = {key: float(n) for key, n in self._counts_of_book().items()}
+        self._profile = (self.book_version, profile, counts)
         return profile
+
+    def _caseload_counts(self) -> dict[tuple[int, int], float]:
+        """Clients per product and level, kept with the caseload profile."""
+        self._caseload_profile()
+        return self._profile[2]
+
+    def _counts_of_book(self) -> dict[tuple[int, int], float]:
+        """:meth:`_caseload_counts` computed from the book."""
+        counts: dict[tuple[int, int], float] = {}
+        for (_, product, level, _, _), line in self.book.items():
+            counts[product, level] = counts.get((product, level), 0.0) + line[0]
+        return counts
 
     def _profile_of_book(self) -> dict[tuple[int, int], tuple[float, float]]:
         """:meth:`_caseload_profile` computed from the book."""
         sums: dict[tuple[int, int], list[float]] = {}
-        for (_, product, level, _, _), (n, hours, complexity, _) in self.book.items():
+        for (_, product, level, _, _), (n, _, complexity, hours) in self.book.items():
             acc = sums.get((product, level))
             if acc is None:
                 acc = sums[product, level] = [0.0, 0.0, 0.0]
