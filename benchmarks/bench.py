@@ -10,9 +10,11 @@ Run from the repository root::
 It prints a readable table and a JSON report. Measured in the same process and run, Mesa's own
 BoltzmannWealth example at 10,000 agents gives a reference throughput (agent-steps per second),
 so figures can be compared as ratios on a noisy machine. Each figure is the median of several
-repetitions after a warm-up; garbage is collected before and the collector is off while timing,
-as in Mesa's own benchmarks. Every time is measured twice: wall-clock time and the CPU time of
-this process (``time.process_time``), which other work on a shared machine disturbs less.
+repetitions after a warm-up, the repetitions interleaved over the configurations, and the ratios
+between configurations are medians of ratios within the same round of repetitions. Garbage is
+collected before and the collector is off while timing, as in Mesa's own benchmarks. Every time
+is measured twice: wall-clock time and the CPU time of this process (``time.process_time``),
+which other work on a shared machine disturbs less.
 
 Besides the ten-year figure projected from a year of steps, a full run measures one real
 ten-year run of leiden_2015 at scale 1 (construction and 120 monthly steps); it is part of the
@@ -56,33 +58,57 @@ def live_residents(model: WmoModel) -> int:
     return sum(1 for r in model.agents_by_type.get(Resident, []) if r.state != "exited")
 
 
-def bench_model(label: str, reps: int, warmup: int, steps: int, **overrides: Any) -> dict:
-    """Construction time, ms per step (wall and CPU) and resident-steps per second."""
-    builds, builds_cpu, per_step, per_step_cpu, throughput, residents = [], [], [], [], [], []
-    for rep in range(reps):
-        seconds, cpu, model = timed(lambda r=rep: WmoModel(load_scenario("leiden_2015"),
-                                                           rng=r + 1, **overrides))
-        builds.append(seconds)
-        builds_cpu.append(cpu)
-        model.run_for(warmup)
-        before = live_residents(model)
-        seconds, cpu, _ = timed(lambda m=model: m.run_for(steps))
-        after = live_residents(model)
-        per_step.append(seconds / steps)
-        per_step_cpu.append(cpu / steps)
-        mean_residents = (before + after) / 2
-        residents.append(mean_residents)
-        throughput.append(mean_residents * steps / seconds)
-    return {
-        "label": label, "overrides": overrides, "reps": reps, "steps": steps,
-        "construction_s": statistics.median(builds),
-        "construction_cpu_s": statistics.median(builds_cpu),
-        "ms_per_step": 1000 * statistics.median(per_step),
-        "cpu_ms_per_step": 1000 * statistics.median(per_step_cpu),
-        "residents": statistics.median(residents),
-        "resident_steps_per_s": statistics.median(throughput),
-        "providers": len(model.providers),
-    }
+def measure_model(rep: int, warmup: int, steps: int, overrides: dict[str, Any]) -> dict:
+    """One repetition: construction, ``warmup`` untimed steps, then ``steps`` timed steps."""
+    seconds, cpu, model = timed(lambda: WmoModel(load_scenario("leiden_2015"), rng=rep + 1,
+                                                 **overrides))
+    model.run_for(warmup)
+    before = live_residents(model)
+    step_seconds, step_cpu, _ = timed(lambda: model.run_for(steps))
+    residents = (before + live_residents(model)) / 2
+    return {"build": seconds, "build_cpu": cpu, "step": step_seconds / steps,
+            "step_cpu": step_cpu / steps, "residents": residents,
+            "throughput": residents * steps / step_seconds, "providers": len(model.providers)}
+
+
+def bench_models(configs: list[tuple[str, int, int, int, dict[str, Any]]]) -> list[dict]:
+    """Construction time, ms per step (wall and CPU) and resident-steps per second.
+
+    The repetitions are interleaved over the configurations (first repetition of each, then
+    the second, ...), so a slow spell of a shared machine weighs on all of them alike.
+
+    Args:
+        configs: (label, repetitions, warm-up steps, timed steps, model overrides) each.
+
+    Returns:
+        Per configuration its medians, plus its per-repetition ms per step (``per_rep_ms``).
+    """
+    samples: dict[str, list[dict]] = {label: [] for label, *_ in configs}
+    for rep in range(max(reps for _, reps, *_ in configs)):
+        for label, reps, warmup, steps, overrides in configs:
+            if rep < reps:
+                samples[label].append(measure_model(rep, warmup, steps, overrides))
+    results = []
+    for label, reps, _, steps, overrides in configs:
+        runs = samples[label]
+        results.append({
+            "label": label, "overrides": overrides, "reps": reps, "steps": steps,
+            "construction_s": statistics.median(r["build"] for r in runs),
+            "construction_cpu_s": statistics.median(r["build_cpu"] for r in runs),
+            "ms_per_step": 1000 * statistics.median(r["step"] for r in runs),
+            "cpu_ms_per_step": 1000 * statistics.median(r["step_cpu"] for r in runs),
+            "residents": statistics.median(r["residents"] for r in runs),
+            "resident_steps_per_s": statistics.median(r["throughput"] for r in runs),
+            "providers": runs[-1]["providers"],
+            "per_rep_ms": [1000 * r["step"] for r in runs],
+            "per_rep_cpu_ms": [1000 * r["step_cpu"] for r in runs],
+        })
+    return results
+
+
+def paired_ratio(many: dict, few: dict, key: str = "per_rep_ms") -> float:
+    """Median over repetitions of ``many``'s time per step over ``few``'s in the same round."""
+    return statistics.median(a / b for a, b in zip(many[key], few[key], strict=False))
 
 
 def bench_full_run(reps: int, years: int = 10) -> dict:
@@ -128,34 +154,31 @@ def run(quick: bool, full_run: bool | None = None) -> dict:
     """
     reps = 2 if quick else 5
     steps = 12 if quick else 36
-    results = [
-        bench_model("leiden_2015, scale 0.25", reps, 12, steps, population_scale=0.25),
-        bench_model("leiden_2015, scale 1", reps, 12, steps, population_scale=1.0),
-        bench_model("leiden_2015, scale 4", max(1, reps // 2), 6, max(6, steps // 3),
-                    population_scale=4.0),
-        bench_model("20 support providers, scale 1", reps, 12, steps, population_scale=1.0,
-                    providers_support=20),
-        bench_model("70 support providers, scale 1", reps, 12, steps, population_scale=1.0,
-                    providers_support=70),
-        bench_model("200 support providers, scale 1", reps, 12, steps, population_scale=1.0,
-                    providers_support=200),
-        bench_model("app default preset (scale 0.05)", reps, 12, steps, population_scale=0.05),
-    ]
+    scale_1 = {"population_scale": 1.0}
+    results = bench_models([
+        ("leiden_2015, scale 0.25", reps, 12, steps, {"population_scale": 0.25}),
+        ("leiden_2015, scale 1", reps, 12, steps, scale_1),
+        ("leiden_2015, scale 4", max(1, reps // 2), 6, max(6, steps // 3),
+         {"population_scale": 4.0}),
+        ("20 support providers, scale 1", reps, 12, steps, dict(scale_1, providers_support=20)),
+        ("70 support providers, scale 1", reps, 12, steps, dict(scale_1, providers_support=70)),
+        ("200 support providers, scale 1", reps, 12, steps,
+         dict(scale_1, providers_support=200)),
+        ("app default preset (scale 0.05)", reps, 12, steps, {"population_scale": 0.05}),
+    ])
     reference = bench_boltzmann(reps, 10 if quick else 30)
-    scale_1 = results[1]
     by = {r["label"]: r for r in results}
+    one = by["leiden_2015, scale 1"]
     many, few = by["200 support providers, scale 1"], by["20 support providers, scale 1"]
     ratios = {
-        "ten_years_scale_1_s": scale_1["ms_per_step"] * 120 / 1000 + scale_1["construction_s"],
-        "ten_years_scale_1_cpu_s": scale_1["cpu_ms_per_step"] * 120 / 1000
-        + scale_1["construction_cpu_s"],
-        "scale_4_over_scale_1_per_step": by["leiden_2015, scale 4"]["ms_per_step"]
-        / by["leiden_2015, scale 1"]["ms_per_step"],
-        "providers_200_over_20_per_step": many["ms_per_step"] / few["ms_per_step"],
-        "providers_200_over_20_per_step_cpu": many["cpu_ms_per_step"] / few["cpu_ms_per_step"],
+        "ten_years_scale_1_s": one["ms_per_step"] * 120 / 1000 + one["construction_s"],
+        "ten_years_scale_1_cpu_s": one["cpu_ms_per_step"] * 120 / 1000
+        + one["construction_cpu_s"],
+        "scale_4_over_scale_1_per_step": paired_ratio(by["leiden_2015, scale 4"], one),
+        "providers_200_over_20_per_step": paired_ratio(many, few),
+        "providers_200_over_20_per_step_cpu": paired_ratio(many, few, "per_rep_cpu_ms"),
         "resident_steps_over_boltzmann_agent_steps":
-            by["leiden_2015, scale 1"]["resident_steps_per_s"]
-            / reference["agent_steps_per_s"],
+            one["resident_steps_per_s"] / reference["agent_steps_per_s"],
         "app_default_ms_per_step": by["app default preset (scale 0.05)"]["ms_per_step"],
     }
     full = None
