@@ -363,8 +363,7 @@ class Provider(mesa.Agent):
         if kept is not None and kept[0] == self.book_version:
             return kept[1]
         profile = self._profile_of_book()
-        counts = {key: float(n) for key, n in self._counts_of_book().items()}
-        self._profile = (self.book_version, profile, counts)
+        self._profile = (self.book_version, profile, self._counts_of_book())
         return profile
 
     def _caseload_counts(self) -> dict[tuple[int, int], float]:
