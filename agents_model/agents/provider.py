@@ -362,8 +362,8 @@ class Provider(mesa.Agent):
         kept = self._profile
         if kept is not None and kept[0] == self.book_version:
             return kept[1]
-        profile = self._profile_of_book()
-        self._profile = (self.book_version, profile, self._counts_of_book())
+        profile, counts = self._profile_and_counts()
+        self._profile = (self.book_version, profile, counts)
         return profile
 
     def _caseload_counts(self) -> dict[tuple[int, int], float]:
@@ -373,13 +373,15 @@ class Provider(mesa.Agent):
 
     def _counts_of_book(self) -> dict[tuple[int, int], float]:
         """:meth:`_caseload_counts` computed from the book."""
-        counts: dict[tuple[int, int], float] = {}
-        for (_, product, level, _, _), line in self.book.items():
-            counts[product, level] = counts.get((product, level), 0.0) + line[0]
-        return counts
+        return self._profile_and_counts()[1]
 
     def _profile_of_book(self) -> dict[tuple[int, int], tuple[float, float]]:
         """:meth:`_caseload_profile` computed from the book."""
+        return self._profile_and_counts()[0]
+
+    def _profile_and_counts(self) -> tuple[dict[tuple[int, int], tuple[float, float]],
+                                           dict[tuple[int, int], float]]:
+        """Caseload profile and clients per product and level, in one pass over the book."""
         sums: dict[tuple[int, int], list[float]] = {}
         for (_, product, level, _, _), (n, _, complexity, hours) in self.book.items():
             acc = sums.get((product, level))
@@ -388,8 +390,9 @@ class Provider(mesa.Agent):
             acc[0] += n
             acc[1] += hours
             acc[2] += complexity
-        return {key: (c / n, h / (n * PRODUCTS[key[0]].hours[key[1]]))
-                for key, (n, h, c) in sums.items() if n > 0}
+        profile = {key: (c / n, h / (n * PRODUCTS[key[0]].hours[key[1]]))
+                   for key, (n, h, c) in sums.items() if n > 0}
+        return profile, {key: acc[0] for key, acc in sums.items()}
 
     def wants_upcode(self, resident: Resident, buyer: ContractSet) -> bool:
         """Ask the access worker for a higher level than the need fits (M7 upcoding).
