@@ -111,6 +111,15 @@ def paired_ratio(many: dict, few: dict, key: str = "per_rep_ms") -> float:
     return statistics.median(a / b for a, b in zip(many[key], few[key], strict=False))
 
 
+def marginal_provider_us(many: dict, few: dict) -> float:
+    """Microseconds per step each provider adds: the time difference over the provider difference.
+
+    The providers are those in the market at the end of the last repetition (all products).
+    """
+    extra = many["providers"] - few["providers"]
+    return 1000 * (many["ms_per_step"] - few["ms_per_step"]) / extra if extra else float("nan")
+
+
 def bench_full_run(reps: int, years: int = 10) -> dict:
     """One real run of leiden_2015 at scale 1: construction and ``years`` x 12 steps."""
     walls, cpus = [], []
@@ -177,6 +186,7 @@ def run(quick: bool, full_run: bool | None = None) -> dict:
         "scale_4_over_scale_1_per_step": paired_ratio(by["leiden_2015, scale 4"], one),
         "providers_200_over_20_per_step": paired_ratio(many, few),
         "providers_200_over_20_per_step_cpu": paired_ratio(many, few, "per_rep_cpu_ms"),
+        "us_per_extra_provider_per_step": marginal_provider_us(many, few),
         "resident_steps_over_boltzmann_agent_steps":
             one["resident_steps_per_s"] / reference["agent_steps_per_s"],
         "app_default_ms_per_step": by["app default preset (scale 0.05)"]["ms_per_step"],
