@@ -1,23 +1,8 @@
-"""The browser app of wmo-abm: ``wmo-abm app`` or ``solara run app.py``.
+"""The browser app of wmo-abm in a source checkout: ``solara run app.py`` (or ``wmo-abm app``).
 
-Pages and routes only; everything else lives in :mod:`agents_model.viz`. Each browser tab gets
-its own model (built inside the layout component), so visitors never share a run.
+The pages and routes live in :mod:`agents_model.viz.app`, which an installed wheel also carries.
 """
 
-import solara
-import solara.checks
-import solara.server.settings
+from agents_model.viz.app import routes
 
-from agents_model.viz.pages import AboutPage, ComparePage, GlossaryPage, Layout, SimulatePage
-
-# The app works offline and reports nothing to other hosts: no usage statistics, and no
-# installation check from the browser when the server runs in development mode.
-solara.server.settings.telemetry.mixpanel_enable = False
-solara.checks.should_perform_solara_check = lambda: False
-
-routes = [
-    solara.Route(path="/", component=SimulatePage, label="Simulate", layout=Layout),
-    solara.Route(path="compare", component=ComparePage, label="Compare designs"),
-    solara.Route(path="glossary", component=GlossaryPage, label="Glossary"),
-    solara.Route(path="about", component=AboutPage, label="About"),
-]
+__all__ = ["routes"]

@@ -2,7 +2,7 @@
 
 Commands (``wmo-abm --help``, also ``python -m agents_model``):
 
-* ``app``: the browser app on localhost (``app.py``).
+* ``app``: the browser app on localhost (:mod:`agents_model.viz.app`).
 * ``run REGION [--design GOVERNANCE]``: build the model for a region, optionally with a
   governance design laid over it, run it month by month and print a KPI summary; ``--out``
   writes the monthly KPI table to Parquet or CSV.
@@ -50,6 +50,8 @@ from agents_model.scenario import (
 __all__ = ["main"]
 
 PROG = "wmo-abm"
+APP_MODULE = "agents_model.viz.app"
+"""The browser app's module, run by ``wmo-abm app`` (installed with the package)."""
 OUT_FORMATS = (".parquet", ".csv")
 
 #: Main KPIs of the summary, in groups (names of ``metrics.KPI_UNITS``).
@@ -535,15 +537,12 @@ def app(host: str, port: int) -> int:
 
     from agents_model.viz import limits
 
-    script = Path(__file__).resolve().parent.parent / "app.py"
-    if not script.is_file():
-        _fail(f"{script}: the app file is missing (install wmo-abm from its source folder)")
     env = dict(os.environ)
     env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
     env.setdefault("SOLARA_THEME_SHOW_BANNER", "False")
     env.setdefault("SOLARA_KERNEL_CULL_TIMEOUT", limits.IDLE_SESSION_TIMEOUT)
     env.setdefault("SOLARA_KERNEL_MAX_PER_SESSION", str(limits.MAX_TABS_PER_BROWSER))
-    command = [sys.executable, "-m", "solara", "run", str(script), "--host", host,
+    command = [sys.executable, "-m", "solara", "run", APP_MODULE, "--host", host,
                "--port", str(port), "--production", "--no-check-version", "--no-open"]
     click.echo(f"Starting the app at http://{host}:{port} (Ctrl+C stops it)")
     process = subprocess.Popen(command, env=env)

@@ -28,8 +28,21 @@ __all__ = [
     "resolve",
 ]
 
-SCENARIO_ROOT = Path(__file__).resolve().parent.parent / "scenarios"
-CALIBRATED = Path(__file__).resolve().parent.parent / "calibration" / "calibrated.toml"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def data_folder(name: str) -> Path:
+    """The project's ``scenarios`` or ``calibration`` folder.
+
+    An installed wheel carries copies under ``agents_model/bundled/``; a source checkout (also
+    when installed in editable mode) uses the folders beside the package.
+    """
+    bundled = _PACKAGE / "bundled" / name
+    return bundled if bundled.is_dir() else _PACKAGE.parent / name
+
+
+SCENARIO_ROOT = data_folder("scenarios")
+CALIBRATED = data_folder("calibration") / "calibrated.toml"
 """Calibrated defaults written by ``wmo-abm calibrate``; laid over the table's defaults."""
 
 

@@ -371,7 +371,7 @@ def test_wmo_abm_app_runs_solara_on_localhost(monkeypatch):
     assert result.exception is None, result.output
     command, env = calls[0]
     assert command[1:4] == ["-m", "solara", "run"]
-    assert Path(command[4]) == ROOT / "app.py"
+    assert command[4] == "agents_model.viz.app"
     assert command[command.index("--host") + 1] == "127.0.0.1"
     assert command[command.index("--port") + 1] == "8765"
     assert "--production" in command

@@ -6,6 +6,7 @@ Modules, one concern each: :mod:`~agents_model.viz.limits` (what one visitor may
 :mod:`~agents_model.viz.state` (one visitor's settings, model and snapshots),
 :mod:`~agents_model.viz.charts` (figures), :mod:`~agents_model.viz.compare` (comparing two
 designs over seeds), :mod:`~agents_model.viz.components` (Solara components) and
-:mod:`~agents_model.viz.pages` (the pages and their layout). ``app.py`` at the repository root
-wires the pages to routes; start it with ``wmo-abm app`` or ``solara run app.py``.
+:mod:`~agents_model.viz.pages` (the pages and their layout). :mod:`~agents_model.viz.app` wires
+the pages to routes (``app.py`` at the repository root re-exports them); start it with
+``wmo-abm app`` or ``solara run app.py``.
 """

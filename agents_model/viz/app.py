@@ -1,0 +1,24 @@
+"""The browser app of wmo-abm: pages and routes.
+
+Started by ``wmo-abm app`` or ``solara run agents_model.viz.app`` (in a source checkout also
+``solara run app.py``). Everything else lives in :mod:`agents_model.viz`. Each browser tab
+gets its own model (built inside the layout component), so visitors never share a run.
+"""
+
+import solara
+import solara.checks
+import solara.server.settings
+
+from agents_model.viz.pages import AboutPage, ComparePage, GlossaryPage, Layout, SimulatePage
+
+# The app works offline and reports nothing to other hosts: no usage statistics, and no
+# installation check from the browser when the server runs in development mode.
+solara.server.settings.telemetry.mixpanel_enable = False
+solara.checks.should_perform_solara_check = lambda: False
+
+routes = [
+    solara.Route(path="/", component=SimulatePage, label="Simulate", layout=Layout),
+    solara.Route(path="compare", component=ComparePage, label="Compare designs"),
+    solara.Route(path="glossary", component=GlossaryPage, label="Glossary"),
+    solara.Route(path="about", component=AboutPage, label="About"),
+]

@@ -1,0 +1,106 @@
+"""The wheel: an installed copy carries every module, the scenario files, the calibrated
+defaults and the app, and gives the same results as the source checkout."""
+
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from agents_model import WmoModel, load_scenario
+from agents_model.scenario import base_values, list_scenarios
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ("pyproject.toml", "README.md", "LICENSE", "agents_model", "scenarios")
+
+PROBE = """
+import json, sys
+import agents_model
+from agents_model import WmoModel, load_scenario
+from agents_model.calibration import TARGETS
+from agents_model.scenario import CALIBRATED, SCENARIO_ROOT, base_values, list_scenarios
+from agents_model.viz.app import routes
+model = WmoModel(load_scenario("leiden_2015", design="consortium"), rng=3,
+                 population_scale=0.05)
+model.run_for(3)
+json.dump({
+    "package": agents_model.__file__,
+    "scenario_root": str(SCENARIO_ROOT),
+    "calibrated": str(CALIBRATED),
+    "targets": TARGETS.is_file(),
+    "regions": list_scenarios("regions"),
+    "governance": list_scenarios("governance"),
+    "experiments": sorted(p.stem for p in (SCENARIO_ROOT / "experiments").glob("*.toml")),
+    "defaults": {k: v for k, v in base_values().items()},
+    "kpis": model.kpi_frame().to_dict(orient="list"),
+    "routes": [r.path for r in routes],
+}, sys.stdout)
+"""
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    """The wheel built from a copy of the sources, unpacked as an installation would be."""
+    work = tmp_path_factory.mktemp("wheel")
+    src = work / "src"
+    src.mkdir()
+    for name in SOURCES:
+        path = ROOT / name
+        if path.is_dir():
+            shutil.copytree(path, src / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(path, src / name)
+    (src / "calibration").mkdir()
+    for name in ("calibrated.toml", "targets.toml"):
+        shutil.copy2(ROOT / "calibration" / name, src / "calibration" / name)
+    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
+                           "--no-build-isolation", "--quiet", "-w", str(work / "dist"), str(src)],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    (wheel,) = (work / "dist").glob("wmo_abm-*.whl")
+    site = work / "site"
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(site)
+    return site
+
+
+@pytest.fixture(scope="module")
+def probe(installed, tmp_path_factory):
+    """What the installed copy reports, run from a folder outside the sources."""
+    cwd = tmp_path_factory.mktemp("elsewhere")
+    proc = subprocess.run([sys.executable, "-c", PROBE], cwd=cwd, capture_output=True,
+                          text=True, timeout=300, env={"PYTHONPATH": str(installed),
+                                                       "PATH": "/usr/bin:/bin"})
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_the_wheel_carries_every_module(installed):
+    def modules(root):
+        return {p.relative_to(root).as_posix() for p in (root / "agents_model").rglob("*.py")}
+
+    assert modules(ROOT) <= modules(installed)
+
+
+def test_the_installed_copy_reads_its_bundled_files(installed, probe):
+    bundled = installed / "agents_model" / "bundled"
+    assert Path(probe["package"]).is_relative_to(installed)
+    assert Path(probe["scenario_root"]) == bundled / "scenarios"
+    assert Path(probe["calibrated"]) == bundled / "calibration" / "calibrated.toml"
+    assert probe["targets"]
+    assert probe["regions"] == list_scenarios("regions")
+    assert probe["governance"] == list_scenarios("governance")
+    assert probe["experiments"] == sorted(p.stem for p in
+                                          (ROOT / "scenarios" / "experiments").glob("*.toml"))
+    assert probe["routes"] == ["/", "compare", "glossary", "about"]
+
+
+def test_the_installed_copy_has_the_calibrated_defaults_and_the_same_results(probe):
+    assert probe["defaults"] == json.loads(json.dumps(base_values()))
+    model = WmoModel(load_scenario("leiden_2015", design="consortium"), rng=3,
+                     population_scale=0.05)
+    model.run_for(3)
+    assert probe["kpis"] == json.loads(json.dumps(model.kpi_frame().to_dict(orient="list")))
