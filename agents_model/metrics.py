@@ -15,7 +15,9 @@ Transformation index (in [0, 1]): the mean of four components, each in [0, 1]:
 
 Money KPIs are per month: ``spend`` is what municipalities paid providers in the month (lumpsum
 settlements land in December), ``budget`` is one twelfth of the year's Wmo budget in force that
-month.
+month, and ``social_base_spend`` is what the municipalities put into general provisions (the
+social base, ``social_base_investment``, M13) that month: it is paid besides ``spend``, not out
+of the Wmo budget, so a design's full cost is ``spend + social_base_spend``.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ KPI_UNITS: dict[str, str] = {
     "transformation_light_care": "0-1",
     "spend": "EUR/month",
     "budget": "EUR/month",
+    "social_base_spend": "EUR/month",
     "cost_per_client": "EUR/client/month",
     "admin_share": "share of provider cost",
     "active_providers": "providers",
@@ -203,6 +206,8 @@ def snapshot(model: WmoModel) -> dict[str, float]:
         "innovation_mean": innovation,
         "spend": spend,
         "budget": budget,
+        "social_base_spend": sum(m.gp_places for m in model.municipalities)
+        * model.p.general_provision_cost,
         "cost_per_client": _ratio(spend, in_care),
         "admin_share": _ratio(admin, cost),
         "active_providers": float(sum(1 for q in model.providers

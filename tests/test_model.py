@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 
 import networkx as nx
+import pytest
 from helpers import small_model
 
 from agents_model import WmoModel, load_scenario
@@ -40,6 +41,20 @@ def test_transformation_index_is_the_mean_of_its_components():
     parts = [k[f"transformation_{c}"] for c in ("innovation", "general_provision", "step_down",
                                                 "light_care")]
     assert abs(k["transformation_index"] - sum(parts) / 4) < 1e-12
+
+
+def test_social_base_spend_is_the_investment_and_stays_out_of_the_wmo_spend():
+    none, some = small_model(social_base_investment=0.0), small_model(social_base_investment=90.0)
+    none.run_for(2)
+    some.run_for(2)
+    inhabitants = sum(m.inhabitants() for m in some.municipalities)
+    scale = some.p.population_scale
+    assert none.kpis["social_base_spend"] == 0.0
+    assert some.kpis["social_base_spend"] == pytest.approx(90.0 * inhabitants * scale / 12.0)
+    assert some.kpis["social_base_spend"] < some.kpis["budget"]
+    paid = sum(m.spend_total for m in some.municipalities)
+    frame = some.kpi_frame()
+    assert frame["spend"].sum() == pytest.approx(paid)
 
 
 def test_provider_table_has_a_row_per_provider_and_year():

@@ -204,6 +204,9 @@ def kpi_options(kpis: pd.DataFrame, lang: str = "en") -> list[tuple[str, dict]]:
         _line_series(t("spend_12m", lang), _values(rolling / 1000.0, 1), 2.5, color=COLORS[0]),
         _line_series(kpi_label("budget", lang), _values(kpis["budget"] / 1000.0, 1), 2.0,
                      dashed=True, color=COLORS[3]),
+        _line_series(kpi_label("social_base_spend", lang),
+                     _values(kpis["social_base_spend"] / 1000.0, 1), 1.2, dashed=True,
+                     color=COLORS[2]),
     ]
     panels.append(("money", opt))
 
@@ -446,7 +449,8 @@ def comparison_options(bands: pd.DataFrame, kpis: Sequence[str], designs: Sequen
         frame = pd.DataFrame({"month": months,
                               "year": [part.loc[part["month"] == m, "year"].iloc[0]
                                        for m in months]})
-        scale = 1000.0 if name in ("spend", "budget", "cost_per_client") else 1.0
+        scale = 1000.0 if name in ("spend", "budget", "social_base_spend", "cost_per_client") \
+            else 1.0
         y_name = unit(KPI_UNITS.get(name, "-"), lang)
         if scale != 1.0:
             y_name = "× 1000 " + y_name

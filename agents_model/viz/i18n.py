@@ -494,6 +494,8 @@ _KPI_LABELS: dict[str, tuple[str, str]] = {
     "transformation_light_care": ("light care", "lichte zorg"),
     "spend": ("Spending", "Uitgaven"),
     "budget": ("Budget", "Budget"),
+    "social_base_spend": ("Social base (general provisions)",
+                          "Sociale basis (algemene voorzieningen)"),
     "cost_per_client": ("Cost per client", "Kosten per cliënt"),
     "admin_share": ("Administrative share", "Aandeel administratie"),
     "active_providers": ("Active providers", "Actieve aanbieders"),
