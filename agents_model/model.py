@@ -497,9 +497,9 @@ class WmoModel(mesa.Model):
         if buyers is None:
             buyers = self.buyer_keys()
         counts: dict[str, float] = {}
-        for (muni_id, product, _, _, _), line in provider.book.items():
-            key = buyers[muni_id, product].key
-            counts[key] = counts.get(key, 0) + line[0]
+        for pair, n in provider.buyer_pairs.items():
+            key = buyers[pair].key
+            counts[key] = counts.get(key, 0) + n
         if len(counts) > 1:
             key = max(counts, key=lambda k: (counts[k], k))
         if signature is not None:
@@ -677,7 +677,7 @@ class WmoModel(mesa.Model):
 
     def mean_rules_for(self, provider: Provider) -> float:
         """Mean number of rules of the municipalities a provider works for (M2, M3)."""
-        return self.mean_rules_of({key[0] for key in provider.book})
+        return self.mean_rules_of({muni_id for muni_id, _ in provider.buyer_pairs})
 
     def mean_rules_of(self, ids: set[int]) -> float:
         """Mean number of rules of the municipalities with the given ids (0 for none)."""

@@ -45,6 +45,10 @@ def test_kept_caseload_profile_and_main_buyer_match_fresh_ones(model):
     for q in model.providers:
         assert q._caseload_profile() == q._profile_of_book()
         assert q._caseload_counts() == q._counts_of_book()
+        pairs: dict[tuple[int, int], float] = {}
+        for (muni_id, product, _, _, _), line in q.book.items():
+            pairs[muni_id, product] = pairs.get((muni_id, product), 0.0) + line[0]
+        assert q.buyer_pairs == pairs
         assert model.main_buyer(q, buyers, signature) is model.main_buyer(q)
 
 

@@ -48,6 +48,7 @@ class Provider(mesa.Agent):
         book: Caseload per (municipality id, product, level, pgb, subcontracted):
             [clients, planned hours, complexity sum, indicated hours]; planned hours leave out
             what an upcoded indication adds above the fitting level (M7).
+        buyer_pairs: Clients per (municipality id, product), kept with the book.
         entry_month: Month it entered the market.
     """
 
@@ -69,9 +70,13 @@ class Provider(mesa.Agent):
         self.clients: list[dict[Resident, None]] = [{} for _ in PRODUCTS]
         self.book: dict[tuple[int, int, int, bool, bool], list[float]] = {}
         self.book_version = 0
-        self._profile: tuple[int, dict[tuple[int, int], tuple[float, float]],
-                            dict[tuple[int, int], float]] | None = None
-        self._care_cost_memo: tuple[int, float, dict[tuple[int, int], float]] | None = None
+        self.buyer_pairs: dict[tuple[int, int], int] = {}
+        self._level_lines: dict[tuple[int, int], dict[tuple, list[float]]] = {}
+        self._stale_levels: set[tuple[int, int]] = set()
+        self._stale_costs: set[tuple[int, int]] = set()
+        self._profile: dict[tuple[int, int], tuple[float, float]] = {}
+        self._counts: dict[tuple[int, int], float] = {}
+        self._care_cost_memo: tuple[float, dict[tuple[int, int], float]] | None = None
         self.main_buyer_memo: tuple[int, tuple[str, ...], str] | None = None
         self.entry_month = model.month
         self.revenue_month = 0.0
@@ -110,11 +115,19 @@ class Provider(mesa.Agent):
         self.clients[resident.product.index][resident] = None
         self.total_clients += 1
         self.book_version += 1
-        key = (resident.municipality.unique_id, resident.product.index, resident.level,
-               resident.pgb, resident.subcontracted)
+        muni, product, level = resident.municipality.unique_id, resident.product.index, \
+            resident.level
+        key = (muni, product, level, resident.pgb, resident.subcontracted)
         line = self.book.get(key)
         if line is None:
             line = self.book[key] = [0.0, 0.0, 0.0, 0.0]
+            lines = self._level_lines.get((product, level))
+            if lines is None:
+                lines = self._level_lines[product, level] = {}
+            lines[key] = line
+        self._stale_levels.add((product, level))
+        pair = (muni, product)
+        self.buyer_pairs[pair] = self.buyer_pairs.get(pair, 0) + 1
         line[0] += 1
         line[1] += resident.planned_hours()
         line[2] += resident.complexity
@@ -128,9 +141,17 @@ class Provider(mesa.Agent):
         if self.clients[resident.product.index].pop(resident, 0) is None:
             self.total_clients -= 1
         self.book_version += 1
-        key = (resident.municipality.unique_id, resident.product.index, resident.level,
-               resident.pgb, resident.subcontracted)
+        muni, product, level = resident.municipality.unique_id, resident.product.index, \
+            resident.level
+        key = (muni, product, level, resident.pgb, resident.subcontracted)
         line = self.book[key]
+        self._stale_levels.add((product, level))
+        pair = (muni, product)
+        left = self.buyer_pairs[pair] - 1
+        if left:
+            self.buyer_pairs[pair] = left
+        else:
+            del self.buyer_pairs[pair]
         line[0] -= 1
         line[1] -= resident.planned_hours()
         line[2] -= resident.complexity
@@ -139,6 +160,7 @@ class Provider(mesa.Agent):
         self.old_clients -= resident.band == 2
         if line[0] <= 0:
             del self.book[key]
+            del self._level_lines[product, level][key]
         resident.provider = None
 
     # --- payoffs --------------------------------------------------------------------------------
@@ -332,21 +354,26 @@ class Provider(mesa.Agent):
         """Own monthly care cost of a typical client per offered product and level.
 
         The typical client has the caseload profile's complexity and hours (see
-        :meth:`_caseload_profile`); the costs are kept until the book or the cost factor
-        changes.
+        :meth:`_caseload_profile`); a level's cost is kept until its caseload or the cost
+        factor changes.
         """
-        kept = self._care_cost_memo
-        if kept is not None and kept[0] == self.book_version and kept[1] == self.cost_factor:
-            return kept[2]
         profile = self._caseload_profile()
-        costs = {}
-        for product in self.offers:
-            hours = PRODUCTS[product].hours
-            for level in LEVELS:
-                complexity, hours_factor = profile.get((product, level), STANDARD_PROFILE)
-                costs[product, level] = hours[level] * self.hourly_cost(product, complexity) \
-                    * hours_factor
-        self._care_cost_memo = (self.book_version, self.cost_factor, costs)
+        kept = self._care_cost_memo
+        stale = self._stale_costs
+        if kept is not None and kept[0] == self.cost_factor:
+            costs = kept[1]
+            if not stale:
+                return costs
+            levels = [key for key in stale if key in costs]
+        else:
+            costs = {}
+            levels = [(product, level) for product in self.offers for level in LEVELS]
+        stale.clear()
+        for key in levels:
+            complexity, hours_factor = profile.get(key, STANDARD_PROFILE)
+            costs[key] = PRODUCTS[key[0]].hours[key[1]] \
+                * self.hourly_cost(key[0], complexity) * hours_factor
+        self._care_cost_memo = (self.cost_factor, costs)
         return costs
 
     def admin_per_client(self) -> float:
@@ -357,19 +384,43 @@ class Provider(mesa.Agent):
     def _caseload_profile(self) -> dict[tuple[int, int], tuple[float, float]]:
         """Mean complexity and indicated hours (relative to standard) per product and level.
 
-        The profile is kept until the book changes.
+        A level's profile is kept until its caseload changes; a changed level is summed again
+        over its own book lines, in book order, so the result equals a pass over the book.
         """
-        kept = self._profile
-        if kept is not None and kept[0] == self.book_version:
-            return kept[1]
-        profile, counts = self._profile_and_counts()
-        self._profile = (self.book_version, profile, counts)
-        return profile
+        if self._stale_levels:
+            self._refresh_levels()
+        return self._profile
 
     def _caseload_counts(self) -> dict[tuple[int, int], float]:
         """Clients per product and level, kept with the caseload profile."""
-        self._caseload_profile()
-        return self._profile[2]
+        if self._stale_levels:
+            self._refresh_levels()
+        return self._counts
+
+    def _refresh_levels(self) -> None:
+        """Sum the profile and count of every changed level over its book lines.
+
+        Levels whose profile changed stay marked for :meth:`_care_costs` until it has read them.
+        """
+        profile, counts = self._profile, self._counts
+        self._stale_costs.update(self._stale_levels)
+        for key in self._stale_levels:
+            lines = self._level_lines.get(key)
+            if not lines:
+                profile.pop(key, None)
+                counts.pop(key, None)
+                continue
+            n = hours = complexity = 0.0
+            for line in lines.values():
+                n += line[0]
+                hours += line[3]
+                complexity += line[2]
+            counts[key] = n
+            if n > 0:
+                profile[key] = (complexity / n, hours / (n * PRODUCTS[key[0]].hours[key[1]]))
+            else:
+                profile.pop(key, None)
+        self._stale_levels.clear()
 
     def _counts_of_book(self) -> dict[tuple[int, int], float]:
         """:meth:`_caseload_counts` computed from the book."""
@@ -458,7 +509,7 @@ class Provider(mesa.Agent):
         model = self.model
         p, design, rule = model.p, model.design, model.rule
         care_cost = indicated = delivered = admin_hours = 0.0
-        municipalities = {key[0] for key in self.book}
+        municipalities = {muni_id for muni_id, _ in self.buyer_pairs}
         systems = len(municipalities) if not p.shared_admin_system else 1
         ratios, hourly_cost = self.ratio, self.hourly_cost
         client_admin, sub_admin = rule.admin_hours, design.subcontract_admin_hours
