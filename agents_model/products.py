@@ -21,6 +21,7 @@ __all__ = [
     "MEAN_COMPLEXITY",
     "Product",
     "level_for_need",
+    "product_at",
 ]
 
 
@@ -50,6 +51,14 @@ class Product:
         """Reference cost of one month of full care at ``level`` (EUR)."""
         return self.hours[level] * self.cost_per_hour
 
+    def __reduce__(self) -> tuple:
+        """Pickle and copy by reference to :data:`PRODUCTS`.
+
+        A pickled or deep-copied model keeps the module's own products, so identity checks
+        such as ``resident.product is PROTECTED_LIVING`` hold in the copy as in the original.
+        """
+        return (product_at, (self.index,))
+
 
 PRODUCTS: tuple[Product, ...] = (
     Product("household_help", "Household help", "Hulp bij het huishouden",
@@ -63,6 +72,11 @@ PRODUCTS: tuple[Product, ...] = (
 )
 PRODUCT_KEYS: tuple[str, ...] = tuple(p.key for p in PRODUCTS)
 HOUSEHOLD_HELP, INDIVIDUAL_SUPPORT, DAY_ACTIVITIES, PROTECTED_LIVING = PRODUCTS
+
+
+def product_at(index: int) -> Product:
+    """The product at ``index`` of :data:`PRODUCTS` (how a pickled product is restored)."""
+    return PRODUCTS[index]
 
 LEVELS: tuple[int, ...] = (0, 1, 2)
 CARE_COST_SHARE = 0.88
