@@ -560,45 +560,62 @@ class WmoModel(mesa.Model):
                      serving: dict[int, set[Provider]]) -> None:
         """Pay a provider for the month's delivery, line by line of its book.
 
+        Each payment is booked as :meth:`book_payment` books it, in the same order; the
+        provider's own revenue sums are kept in local variables meanwhile (a lead's share goes
+        to another provider).
+
         Args:
             provider: The provider.
             buyers: Contract set per (municipality id, product), as from :meth:`buyer_keys`.
             prices: Hourly rate and client fee per (tariff, product, level), filled as needed.
             serving: Providers each paying municipality works with, updated here.
         """
-        design, muni_by_id, book_payment = self.design, self.muni_by_id, self.book_payment
+        if self.books_closed:
+            raise RuntimeError("pay_provider runs before the month's books are closed")
+        design, muni_by_id, stats = self.design, self.muni_by_id, self.month_stats
         central, pl = self.central, PROTECTED_LIVING.index
         ceiling = design.budget_ceiling > 0.0
         ratios, uid = provider.ratio, provider.unique_id
+        revenue_total, revenue_month = provider.revenue_total, provider.revenue_month
         for (muni_id, product, level, pgb, sub), (n, hours, _, _) in provider.book.items():
             m = muni_by_id[muni_id]
             ratio = ratios[product][level]
             if pgb:
                 amount = hours * ratio * PRODUCTS[product].cost_per_hour * design.pgb_tariff_factor
-                book_payment(m, provider, amount, None, product)
-                continue
-            buyer = buyers[muni_id, product]
-            payer = central if product == pl else m
-            serving[payer.unique_id].add(provider)
-            acc = buyer.accounts.get(uid)
-            if acc is None:
-                acc = buyer.account(provider)
-            acc.production += n * REFERENCE_VALUES[product][level] * ratio
-            key = (buyer.tariff, product, level)
-            price = prices.get(key)
-            if price is None:
-                price = prices[key] = self.prices(product, level, buyer.tariff)
-            amount = price[0] * hours * ratio + n * price[1]
-            if amount <= 0.0:
-                continue
-            if ceiling:
-                amount = self.apply_ceiling(provider, buyer, acc, amount)
-            if sub:
-                lead = buyer.leads[product]
-                if lead is not None and lead is not provider and lead.active:
-                    self.transfer(payer, lead, amount * design.lead_overhead, buyer, product)
-                    amount *= 1.0 - design.lead_overhead
-            book_payment(payer, provider, amount, acc, product)
+                acc = None
+                payer = m
+            else:
+                buyer = buyers[muni_id, product]
+                payer = central if product == pl else m
+                serving[payer.unique_id].add(provider)
+                acc = buyer.accounts.get(uid)
+                if acc is None:
+                    acc = buyer.account(provider)
+                acc.production += n * REFERENCE_VALUES[product][level] * ratio
+                key = (buyer.tariff, product, level)
+                price = prices.get(key)
+                if price is None:
+                    price = prices[key] = self.prices(product, level, buyer.tariff)
+                amount = price[0] * hours * ratio + n * price[1]
+                if amount <= 0.0:
+                    continue
+                if ceiling:
+                    amount = self.apply_ceiling(provider, buyer, acc, amount)
+                if sub:
+                    lead = buyer.leads[product]
+                    if lead is not None and lead is not provider and lead.active:
+                        self.transfer(payer, lead, amount * design.lead_overhead, buyer, product)
+                        amount *= 1.0 - design.lead_overhead
+            stats["spend"] += amount
+            if product == pl:
+                stats["spend_protected_living"] += amount
+            payer.spend_year += amount
+            payer.spend_total += amount
+            revenue_total += amount
+            revenue_month += amount
+            if acc is not None:
+                acc.paid += amount
+        provider.revenue_total, provider.revenue_month = revenue_total, revenue_month
 
     def prices(self, product: int, level: int, tariff: float) -> tuple[float, float]:
         """Hourly rate and monthly client fee the payment rule pays at ``tariff``."""

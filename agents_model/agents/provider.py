@@ -77,6 +77,7 @@ class Provider(mesa.Agent):
         self._profile: dict[tuple[int, int], tuple[float, float]] = {}
         self._counts: dict[tuple[int, int], float] = {}
         self._care_cost_memo: tuple[float, dict[tuple[int, int], float]] | None = None
+        self._hourly_memo: tuple[float, tuple[tuple[float, float], ...]] | None = None
         self.main_buyer_memo: tuple[int, tuple[str, ...], str] | None = None
         self.entry_month = model.month
         self.revenue_month = 0.0
@@ -180,9 +181,21 @@ class Provider(mesa.Agent):
         The reference cost per hour includes a standard overhead; the care hour itself costs
         ``CARE_COST_SHARE`` of it, more for a complex client and less for a simple one (M4).
         """
-        prod = PRODUCTS[product]
-        extra = prod.complexity_cost * (complexity - MEAN_COMPLEXITY)
-        return prod.cost_per_hour * CARE_COST_SHARE * self.cost_factor * (1.0 + extra)
+        base, complexity_cost = self.hourly_terms()[product]
+        return base * (1.0 + complexity_cost * (complexity - MEAN_COMPLEXITY))
+
+    def hourly_terms(self) -> tuple[tuple[float, float], ...]:
+        """Per product: own cost of an hour of average care and its complexity weight.
+
+        :meth:`hourly_cost` of a client is ``base * (1 + weight * (complexity - mean))``; the
+        terms are kept until the cost factor changes.
+        """
+        kept = self._hourly_memo
+        if kept is None or kept[0] != self.cost_factor:
+            kept = self._hourly_memo = (self.cost_factor, tuple(
+                (prod.cost_per_hour * CARE_COST_SHARE * self.cost_factor, prod.complexity_cost)
+                for prod in PRODUCTS))
+        return kept[1]
 
     def client_value(self, product: int, level: int, buyer: ContractSet) -> float:
         """Expected revenue of a month of full care for one client under the buyer's rule.
@@ -511,13 +524,14 @@ class Provider(mesa.Agent):
         care_cost = indicated = delivered = admin_hours = 0.0
         municipalities = {muni_id for muni_id, _ in self.buyer_pairs}
         systems = len(municipalities) if not p.shared_admin_system else 1
-        ratios, hourly_cost = self.ratio, self.hourly_cost
+        ratios, terms = self.ratio, self.hourly_terms()
         client_admin, sub_admin = rule.admin_hours, design.subcontract_admin_hours
         for (_, product, level, _, sub), (n, hours, complexity, shown) in self.book.items():
             done = hours * ratios[product][level]
             indicated += shown
             delivered += done
-            care_cost += done * hourly_cost(product, complexity / n)
+            base, weight = terms[product]
+            care_cost += done * (base * (1.0 + weight * (complexity / n - MEAN_COMPLEXITY)))
             admin_hours += n * client_admin * systems
             if sub:
                 admin_hours += n * sub_admin
