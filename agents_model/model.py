@@ -571,7 +571,7 @@ class WmoModel(mesa.Model):
             serving: Providers each paying municipality works with, updated here.
         """
         if self.books_closed:
-            raise RuntimeError("pay_provider runs before the month's books are closed")
+            raise RuntimeError("pay_provider called after the month's books were closed")
         design, muni_by_id, stats = self.design, self.muni_by_id, self.month_stats
         central, pl = self.central, PROTECTED_LIVING.index
         ceiling = design.budget_ceiling > 0.0

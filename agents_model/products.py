@@ -78,6 +78,7 @@ def product_at(index: int) -> Product:
     """The product at ``index`` of :data:`PRODUCTS` (how a pickled product is restored)."""
     return PRODUCTS[index]
 
+
 LEVELS: tuple[int, ...] = (0, 1, 2)
 CARE_COST_SHARE = 0.88
 """Share of the reference hourly cost that the care hour itself costs (the rest: overhead)."""

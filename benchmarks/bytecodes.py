@@ -28,7 +28,8 @@ from types import CodeType
 from agents_model import WmoModel, load_scenario
 
 TOOL_ID = 4
-"""``sys.monitoring`` tool id used here (0-5 are free for tools; 4 is unused by debuggers)."""
+"""``sys.monitoring`` tool id used here (3 and 4 are not reserved for debuggers, coverage,
+profilers or optimisers)."""
 
 
 def count_bytecodes(providers: int, steps: int, seed: int = 1, warmup: int = 12) -> Counter:
