@@ -9,22 +9,11 @@ One ``networkx.DiGraph``; nodes are the integer ids of municipalities and provid
 Each edge stores its value under the attribute named after its kind (``G[u][v]["trust"]``) and
 its kind under ``kind``. Values change only through :func:`nudge` (events: erosion faster than
 build-up, bounded in [0, 1]) and :func:`drift_all` (towards a baseline without events).
-
-Edges are added and removed through :class:`TrustNetwork` only: it keeps the edges of each kind
-(per node, in graph order) as they are added and removed, so the monthly drift and means read
-the values without walking the whole graph in Python. Both give, to the last bit, what a walk
-over every edge gives.
 """
 
 from __future__ import annotations
 
-from collections import deque
-from functools import reduce
-from itertools import repeat
-from operator import add, itemgetter, setitem
-
 import networkx as nx
-import numpy as np
 
 __all__ = ["TrustNetwork", "drift", "nudge"]
 
@@ -79,8 +68,6 @@ class TrustNetwork:
     def __init__(self, build: float, erosion: float, baseline: float, drift_rate: float):
         self.graph = nx.DiGraph()
         self._succ = self.graph._succ
-        self._by_node: dict[str, dict[int, tuple[list[int], list[dict]]]] = {}
-        self._of_kind: dict[str, list[dict]] = {}
         self.build = build
         self.erosion = erosion
         self.baseline = baseline
@@ -94,38 +81,13 @@ class TrustNetwork:
         """Remove a node and its edges (a provider leaving the market)."""
         if node in self.graph:
             self.graph.remove_node(node)
-            self._by_node.clear()
-            self._of_kind.clear()
 
     def link(self, u: int, v: int, kind: str, value: float, both: bool = False) -> None:
         """Create an edge ``u -> v`` of ``kind`` with ``value`` unless it exists."""
         if not self.graph.has_edge(u, v):
-            self.add_edge(u, v, kind, value)
+            self.graph.add_edge(u, v, kind=kind, **{kind: value})
         if both and not self.graph.has_edge(v, u):
-            self.add_edge(v, u, kind, value)
-
-    def add_edge(self, u: int, v: int, kind: str, value: float) -> dict:
-        """Add the edge ``u -> v`` of ``kind`` (it must not exist); return its data.
-
-        The kept edge lists of the kind (see :meth:`edges_by_node`) take the edge at its place
-        in graph order, or are dropped when that place is not at an end.
-        """
-        self.graph.add_edge(u, v, kind=kind, **{kind: value})
-        data = self._succ[u][v]
-        of_kind = self._of_kind.get(kind)
-        if of_kind is not None:
-            of_kind.append(data)
-        kept = self._by_node.get(kind)
-        if kept is not None:
-            entry = kept.get(u)
-            if entry is not None:
-                entry[0].append(v)
-                entry[1].append(data)
-            elif next(reversed(self._succ)) == u:
-                kept[u] = ([v], [data])
-            else:
-                del self._by_node[kind]
-        return data
+            self.graph.add_edge(v, u, kind=kind, **{kind: value})
 
     def value(self, u: int, v: int, kind: str, default: float | None = None) -> float:
         """Value of edge ``u -> v`` (``default`` or the baseline if the edge is missing)."""
@@ -140,13 +102,14 @@ class TrustNetwork:
         if self.graph.has_edge(u, v):
             self.graph[u][v][kind] = value
         else:
-            self.add_edge(u, v, kind, value)
+            self.graph.add_edge(u, v, kind=kind, **{kind: value})
 
     def event(self, u: int, v: int, kind: str, strength: float) -> float:
         """Apply an observed event to edge ``u -> v`` (as :func:`nudge`); return the new value."""
         data = self._succ.get(u, NO_EDGES).get(v)
         if data is None:
-            data = self.add_edge(u, v, kind, self.baseline)
+            self.graph.add_edge(u, v, kind=kind, **{kind: self.baseline})
+            data = self.graph[u][v]
         value = data[kind]
         if strength >= 0.0:
             value += self.build * strength * (1.0 - value)
@@ -157,59 +120,35 @@ class TrustNetwork:
         data[kind] = value
         return value
 
-    def edges_by_node(self, kind: str) -> dict[int, tuple[list[int], list[dict]]]:
-        """Targets and data of each node's edges of ``kind``, nodes and edges in graph order.
-
-        Nodes without such edges are left out. Kept while edges are added and removed through
-        this class.
-        """
-        kept = self._by_node.get(kind)
-        if kept is None:
-            kept = self._by_node[kind] = {}
-            for u, nbrs in self._succ.items():
-                targets = [v for v, data in nbrs.items() if data["kind"] == kind]
-                if targets:
-                    kept[u] = (targets, [nbrs[v] for v in targets])
-        return kept
-
     def drift_all(self, months: float = 1.0) -> None:
         """Let trust and cohesion edges drift towards the baseline for ``months`` months.
 
-        Each value moves as :func:`drift` (the same operations, element by element, in numpy).
-        Collaboration ties do not drift: they change only when consortia form.
+        Each value moves as :func:`drift`. Collaboration ties do not drift: they change only
+        when consortia form.
         """
         rate = 1.0 - (1.0 - self.drift_rate) ** months
         base = self.baseline
-        for kind in ("trust", "cohesion"):
-            datas = self._of_kind.get(kind)
-            if datas is None:
-                datas = self._of_kind[kind] = [
-                    data for _, group in self.edges_by_node(kind).values() for data in group]
-            if not datas:
-                continue
-            values = np.fromiter(map(itemgetter(kind), datas), dtype=float, count=len(datas))
-            values = values + rate * (base - values)
-            deque(map(setitem, datas, repeat(kind), values.tolist()), maxlen=0)
+        for nbrs in self._succ.values():
+            for data in nbrs.values():
+                kind = data["kind"]
+                if kind != "collaboration":
+                    value = data[kind]
+                    data[kind] = value + rate * (base - value)
 
     def mean(self, kind: str, sources: set[int] | None = None,
              targets: set[int] | None = None) -> float:
-        """Mean value of edges of ``kind`` (optionally from ``sources`` to ``targets``).
-
-        The values are summed one by one in graph order.
-        """
+        """Mean value of edges of ``kind`` (optionally from ``sources`` to ``targets``)."""
         total, n = 0.0, 0
-        value = itemgetter(kind)
-        for u, (ends, datas) in self.edges_by_node(kind).items():
+        for u, nbrs in self._succ.items():
             if sources is not None and u not in sources:
                 continue
-            if targets is None or targets.issuperset(ends):
-                total = reduce(add, map(value, datas), total)
-                n += len(datas)
-                continue
-            for v, data in zip(ends, datas, strict=True):
-                if v in targets:
-                    total += data[kind]
-                    n += 1
+            for v, data in nbrs.items():
+                if data["kind"] != kind:
+                    continue
+                if targets is not None and v not in targets:
+                    continue
+                total += data[kind]
+                n += 1
         return total / n if n else float("nan")
 
     def out_values(self, u: int, kind: str) -> dict[int, float]:
@@ -219,8 +158,6 @@ class TrustNetwork:
 
     def mean_out(self, u: int, kind: str) -> float:
         """Mean value of the edges of ``kind`` leaving ``u`` (the baseline if there are none)."""
-        kept = self.edges_by_node(kind).get(u)
-        if kept is None:
-            return self.baseline
-        vals = list(map(itemgetter(kind), kept[1]))
-        return sum(vals) / len(vals)
+        nbrs = self._succ.get(u)
+        vals = [d[kind] for d in nbrs.values() if d["kind"] == kind] if nbrs else []
+        return sum(vals) / len(vals) if vals else self.baseline

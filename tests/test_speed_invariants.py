@@ -5,8 +5,6 @@ from __future__ import annotations
 import pickle
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from agents_model import WmoModel
 from agents_model.contracts import ContractSet
@@ -128,56 +126,6 @@ def test_network_events_and_drift_equal_nudge_and_drift():
     net.drift_all()
     assert net.value(1, 2, "trust") == drift(value, 0.5, 0.05)
     assert net.value(2, 1, "collaboration") == 0.8
-
-
-@settings(max_examples=60, deadline=None)
-@given(values=st.lists(st.floats(0.0, 1.0), min_size=1, max_size=40),
-       rate=st.floats(0.001, 0.5), months=st.sampled_from([1.0, 0.5, 3.0]))
-def test_network_drift_and_means_equal_a_walk_over_the_edges(values, rate, months):
-    """Drift in numpy and kept edge lists give, to the last bit, what a walk over edges gives."""
-    from agents_model.network import TrustNetwork, drift
-
-    net = TrustNetwork(0.2, 0.4, 0.5, rate)
-    for i, value in enumerate(values):
-        net.link(100 + i % 3, i, "trust", value)
-        net.link(i, 100 + i % 3, "trust", 1.0 - value)
-    net.link(100, 101, "cohesion", values[0], both=True)
-    net.link(200, 201, "collaboration", values[-1], both=True)
-    step = 1.0 - (1.0 - rate) ** months
-    expected = {(u, v): (d["kind"], drift(d[d["kind"]], 0.5, step)
-                         if d["kind"] != "collaboration" else d[d["kind"]])
-                for u, v, d in net.graph.edges(data=True)}
-    net.drift_all(months)
-    assert {(u, v): (d["kind"], d[d["kind"]]) for u, v, d in net.graph.edges(data=True)} \
-        == expected
-    sources, targets = {100, 102}, set(range(0, len(values), 2))
-    for kind, src, tgt in (("trust", sources, targets), ("trust", None, {100}),
-                           ("trust", None, None), ("cohesion", None, None)):
-        assert repr(net.mean(kind, src, tgt)) == repr(brute_mean(net, kind, src, tgt))
-    expected_out = [d["trust"] for d in net.graph[100].values() if d["kind"] == "trust"]
-    assert net.mean_out(100, "trust") == sum(expected_out) / len(expected_out)
-
-
-def test_kept_edge_lists_follow_added_and_removed_edges():
-    """Edges added by an event or ``set`` and removed with a node show in drift and means."""
-    from agents_model.network import TrustNetwork
-
-    net = TrustNetwork(0.2, 0.4, 0.5, 0.1)
-    net.link(1, 2, "trust", 0.2)
-    net.link(1, 3, "trust", 0.4)
-    assert net.mean("trust") == 0.30000000000000004
-    net.event(1, 4, "trust", 0.0)
-    net.set(5, 1, "trust", 0.9)
-    assert net.mean("trust") == brute_mean(net, "trust")
-    assert net.mean_out(5, "trust") == 0.9
-    net.event(2, 1, "trust", -1.0)
-    assert net.mean("trust") == brute_mean(net, "trust")
-    assert list(net.edges_by_node("trust")) == [1, 2, 5]
-    net.remove_node(3)
-    net.drift_all()
-    assert net.value(5, 1, "trust") == 0.9 + 0.1 * (0.5 - 0.9)
-    assert net.mean("trust") == brute_mean(net, "trust")
-    assert net.mean_out(3, "trust") == net.baseline
 
 
 def reference_pay(model: WmoModel, provider, buyers, prices, serving) -> None:
