@@ -9,7 +9,7 @@ import click
 
 from agents_model.cli_options import runner_options, targets_options
 
-__all__ = ["calibrate", "check_calibration"]
+__all__ = ["calibrate", "check_calibration", "install_calibrated"]
 
 
 @click.command("calibrate")
@@ -57,11 +57,33 @@ def calibrate(budget: int, seeds: int, rounds: int, pick: str, scale: float,
         click.echo(f"  {a} and {b} could not be met together")
     click.echo(f"Report: {summary['report']}")
     if install:
-        from agents_model.scenario import CALIBRATED
+        from agents_model import scenario
 
-        CALIBRATED.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(out / "analysis" / "calibrated.toml", CALIBRATED)
-        click.echo(f"Installed the calibrated defaults in {CALIBRATED}")
+        click.echo(install_calibrated(out / "analysis" / "calibrated.toml", scenario.CALIBRATED))
+
+
+def install_calibrated(source: Path, target: Path) -> str:
+    """Copy calibrated values to ``target``, the defaults every scenario starts from.
+
+    Returns:
+        A line saying where they went (and, inside an installed package, what that means).
+
+    Raises:
+        click.ClickException: The target cannot be written; ``source`` is kept.
+    """
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    except OSError as exc:
+        raise click.ClickException(
+            f"cannot install the calibrated defaults in {target} ({exc.strerror or exc}); "
+            f"they are kept in {source}") from exc
+    line = f"Installed the calibrated defaults in {target}"
+    if target.parent.parent.name == "bundled":
+        line += (" (the copy inside the installed package: every run in this Python "
+                 "environment now starts from them; reinstalling the package restores the "
+                 "shipped ones)")
+    return line
 
 
 @click.command("check-calibration")

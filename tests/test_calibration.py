@@ -6,6 +6,7 @@ import math
 import re
 import tomllib
 
+import click
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -166,6 +167,24 @@ def test_calibration_pipeline_end_to_end(tmp_path, monkeypatch):
     changed = CliRunner().invoke(main, args)
     assert changed.exit_code == 2
     assert "different experiment" in changed.output
+
+
+def test_installing_calibrated_defaults_says_where_and_fails_cleanly(tmp_path):
+    from agents_model.cli_calibration import install_calibrated
+
+    source = tmp_path / "analysis" / "calibrated.toml"
+    source.parent.mkdir()
+    source.write_text("[calibrated]\nsupply_induced = 0.77\n")
+    target = tmp_path / "calibration" / "calibrated.toml"
+    assert install_calibrated(source, target) == f"Installed the calibrated defaults in {target}"
+    assert target.read_text() == source.read_text()
+    bundled = tmp_path / "bundled" / "calibration" / "calibrated.toml"
+    assert "inside the installed package" in install_calibrated(source, bundled)
+    blocked = tmp_path / "a_file"
+    blocked.write_text("")
+    with pytest.raises(click.ClickException, match="cannot install the calibrated defaults"):
+        install_calibrated(source, blocked / "calibrated.toml")
+    assert source.read_text() == "[calibrated]\nsupply_induced = 0.77\n"
 
 
 def test_calibrated_defaults_are_laid_under_the_scenarios(tmp_path, monkeypatch):
