@@ -20,11 +20,13 @@ if TYPE_CHECKING:
     from agents_model.agents.provider import Provider
 
 __all__ = [
+    "REFERENCE_VALUES",
     "Account",
     "ContractDesign",
     "ContractSet",
     "PaymentRule",
     "ProcurementRule",
+    "Terms",
     "payment_rule",
     "procurement_rule",
 ]
@@ -153,6 +155,11 @@ def reference_fee(product: Product, level: int, gap: float) -> float:
     return max(0.0, hours) * product.cost_per_hour
 
 
+REFERENCE_VALUES: tuple[tuple[float, ...], ...] = tuple(
+    tuple(reference_fee(product, level, 1.0) for level in range(3)) for product in PRODUCTS)
+"""Reference price of a month of full care per product (outer) and level (inner)."""
+
+
 def payment_rule(funding: str, values: dict[str, Any]) -> PaymentRule:
     """The :class:`PaymentRule` of a funding model, with admin and visibility from the table."""
     flags = {
@@ -236,6 +243,62 @@ def procurement_rule(design: ContractDesign) -> ProcurementRule:
     }[design.procurement]
 
 
+# --- the terms in force -----------------------------------------------------------------------
+
+
+class Terms:
+    """The contract terms in force: the design, its payment rule and its procurement rule.
+
+    Every buyer's contracts follow the same terms; a regime change puts new terms in force.
+    Prices per tariff are worked out once and kept, since a provider reads them for every
+    client decision.
+
+    Attributes:
+        design: The contract levers.
+        rule: What a client, an hour or a year of production earns (the funding model).
+        procurement: Who gets a contract (the procurement form).
+    """
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.design = ContractDesign.from_values(values)
+        self.rule = payment_rule(self.design.funding, values)
+        self.procurement = procurement_rule(self.design)
+        self._tables: dict[float, tuple[tuple[float, ...], ...]] = {}
+        self._prices: dict[float, tuple[tuple[tuple[float, float], ...], ...]] = {}
+
+    def payment_value(self, product: int, level: int, tariff: float) -> float:
+        """What a month of full care at ``level`` is worth under the payment rule at ``tariff``.
+
+        Under a fixed budget this is the reference value; otherwise the rule's production
+        value of the level's standard hours. Headroom under a budget is not included.
+        """
+        if self.rule.fixed_budget:
+            return REFERENCE_VALUES[product][level]
+        prod = PRODUCTS[product]
+        return self.rule.production_value(prod, level, prod.hours[level], tariff,
+                                          self.design.level_tariff_gap)
+
+    def payment_table(self, tariff: float) -> tuple[tuple[float, ...], ...]:
+        """:meth:`payment_value` at ``tariff`` for every product (outer) and level (inner)."""
+        table = self._tables.get(tariff)
+        if table is None:
+            table = self._tables[tariff] = tuple(
+                tuple(self.payment_value(product.index, level, tariff) for level in range(3))
+                for product in PRODUCTS)
+        return table
+
+    def prices(self, tariff: float) -> tuple[tuple[tuple[float, float], ...], ...]:
+        """Hourly rate and monthly client fee per product (outer) and level (inner)."""
+        table = self._prices.get(tariff)
+        if table is None:
+            gap = self.design.level_tariff_gap
+            table = self._prices[tariff] = tuple(
+                tuple((self.rule.hour_rate(product, tariff),
+                       self.rule.client_fee(product, level, tariff, gap)) for level in range(3))
+                for product in PRODUCTS)
+        return table
+
+
 # --- contracts held by a buyer ------------------------------------------------------------------
 
 
@@ -266,6 +329,7 @@ class ContractSet:
         start_month: Model month the contracts started.
         end_month: Model month the contracts end (a new round is held then).
         accounts: Yearly account per provider id.
+        terms: The contract terms in force.
     """
 
     key: str
@@ -275,6 +339,7 @@ class ContractSet:
     start_month: int = 0
     end_month: int = 36
     accounts: dict[int, Account] = field(default_factory=dict)
+    terms: Terms | None = None
     _member_sets: dict[int, tuple[list[Provider], int, set[Provider]]] = field(
         default_factory=dict, init=False, repr=False, compare=False)
 
@@ -319,3 +384,30 @@ class ContractSet:
     def providers(self) -> set[Provider]:
         """Every contracted provider of any product."""
         return {p for group in self.members for p in group}
+
+    @property
+    def joint(self) -> bool:
+        """Whether these are the joint region's contracts (not a municipality's own)."""
+        return self.key == "region"
+
+    @property
+    def rule(self) -> PaymentRule:
+        """The payment rule of the contracts."""
+        return self.terms.rule
+
+    @property
+    def design(self) -> ContractDesign:
+        """The contract levers."""
+        return self.terms.design
+
+    def payment_table(self) -> tuple[tuple[float, ...], ...]:
+        """What a month of full care is worth per product and level at this buyer's tariff."""
+        return self.terms.payment_table(self.tariff)
+
+    def prices(self) -> tuple[tuple[tuple[float, float], ...], ...]:
+        """Hourly rate and client fee per product and level at this buyer's tariff."""
+        return self.terms.prices(self.tariff)
+
+    def free_places(self, product: int) -> float:
+        """Free places for a product over every contracted provider."""
+        return sum(max(0.0, q.free_places(product)) for q in self.members[product])

@@ -95,7 +95,7 @@ def kpi(model: WmoModel, name: str) -> float:
 
 
 def _rolling(model: WmoModel, key: str) -> float:
-    return float(sum(c.get(key, 0) for c in model.rolling))
+    return model.stats.over_year(key)
 
 
 def _ratio(num: float, den: float, default: float = 0.0) -> float:
@@ -127,7 +127,8 @@ def caseload(model: WmoModel) -> dict[str, float]:
     by_product = [0.0] * len(PRODUCTS)
     is_hours = is_n = heavy_hours = heavy_done = 0.0
     for q in model.providers:
-        for (_, product, level, _, _), (n, hours, _, shown) in q.book.items():
+        for (_, product, level, _, _), line in q.book.items():
+            n, hours, shown = line.clients, line.planned_hours, line.indicated_hours
             total += n
             by_product[product] += n
             if level == 2:
@@ -165,8 +166,8 @@ def waiting(model: WmoModel) -> float:
 
 def snapshot(model: WmoModel) -> dict[str, float]:
     """Compute every KPI for the current month."""
-    s = model.month_stats
-    counts = model.state_counts
+    s = model.stats.month
+    counts = model.stats.states
     in_care = counts["in_care"]
     net = model.net
     munis = {m.unique_id for m in model.municipalities}
@@ -185,7 +186,7 @@ def snapshot(model: WmoModel) -> dict[str, float]:
     region_ids = {m.unique_id for m in region}
     cohesion = net.mean("cohesion", region_ids, region_ids) if len(region) > 1 else 1.0
     assessed = _rolling(model, "assessed")
-    contracted = model.contracted_ids()
+    contracted = model.market.contracted_ids()
     indications = _rolling(model, "indications")
     mean_in_care = max(1.0, in_care)
     out: dict[str, float] = {
@@ -201,7 +202,7 @@ def snapshot(model: WmoModel) -> dict[str, float]:
         "hours_delivered_ratio": _ratio(s.get("hours_delivered", 0.0),
                                         s.get("hours_indicated", 0.0), 1.0),
         "general_provision_share": _ratio(_rolling(model, "to_general_provision"), assessed),
-        "step_down_rate": _rolling(model, "step_downs") * 12.0 / max(1, len(model.rolling))
+        "step_down_rate": _rolling(model, "step_downs") * 12.0 / max(1, len(model.stats.rolling))
         / mean_in_care,
         "innovation_mean": innovation,
         "spend": spend,
@@ -220,7 +221,7 @@ def snapshot(model: WmoModel) -> dict[str, float]:
         "rules_count": _ratio(sum(m.rules for m in model.municipalities),
                               len(model.municipalities)),
         "unmet_need": float(counts["unmet"] + counts["dropped_out"]),
-        "mean_need": _ratio(model.need_sum, model.need_count),
+        "mean_need": _ratio(model.stats.need_sum, model.stats.need_count),
         "sigma_mean": _ratio(sum(q.sigma for q in model.providers), len(model.providers)),
         "protected_living_spend_share": _ratio(_rolling(model, "spend_protected_living"),
                                                _rolling(model, "spend")),

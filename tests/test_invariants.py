@@ -31,23 +31,23 @@ def check_invariants(model: WmoModel) -> None:
         states[r.state] += 1
         assert 0.0 <= r.need <= 1.0
         assert (r.provider is not None) == (r.state == "in_care")
-    assert states == {s: model.state_counts[s] for s in STATES}
+    assert states == {s: model.stats.states[s] for s in STATES}
     assert sum(states.values()) == len(residents)
     for q in model.providers:
         assert 0.0 <= q.sigma <= 1.0
         assert 0.0 <= q.innovation <= 1.0
         assert all(c >= 0.0 for c in q.capacity)
         assert all(0.0 < r <= 1.0 for row in q.ratio for r in row)
-        assert sum(line[0] for line in q.book.values()) == q.n_clients()
+        assert sum(line.clients for line in q.book.values()) == q.n_clients()
         planned = sum(r.planned_hours() for group in q.clients for r in group)
         indicated = sum(r.indicated_hours for group in q.clients for r in group)
-        assert abs(sum(line[1] for line in q.book.values()) - planned) < 1e-6 * (1 + planned)
-        assert abs(sum(line[3] for line in q.book.values()) - indicated) < 1e-6 * (1 + indicated)
+        assert abs(sum(line.planned_hours for line in q.book.values()) - planned) < 1e-6 * (1 + planned)
+        assert abs(sum(line.indicated_hours for line in q.book.values()) - indicated) < 1e-6 * (1 + indicated)
     for m in model.municipalities:
         assert 0.0 <= m.info_quality <= 1.0
         assert m.rules >= 0
     spend = sum(m.spend_total for m in model.municipalities)
-    received = sum(q.revenue_total for q in model.providers) + model.removed_revenue
+    received = sum(q.revenue_total for q in model.providers) + model.ledger.removed_revenue
     assert abs(spend - received) <= 1e-6 * max(1.0, abs(spend))
     kpis = model.kpis
     for name in ("transformation_index", "trust_municipality_to_provider",
@@ -75,9 +75,9 @@ def test_every_resident_is_counted_once_through_the_lifecycle():
     model = small_model(seed=3)
     model.run_for(36)
     created = len(model.agents_by_type[Resident])
-    assert sum(model.state_counts.values()) == created
-    assert model.state_counts["exited"] > 0
-    assert model.state_counts["in_care"] > 0
+    assert sum(model.stats.states.values()) == created
+    assert model.stats.states["exited"] > 0
+    assert model.stats.states["in_care"] > 0
 
 
 def test_money_is_conserved_with_consortium_lead_and_exits():

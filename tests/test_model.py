@@ -116,7 +116,7 @@ def test_fast_track_shortens_single_household_help_assessments():
     def hours(fast):
         model = small_model(fast_track=fast)
         worker = model.municipalities[0].workers[0]
-        r = model.new_resident(model.municipalities[0], 2, HOUSEHOLD_HELP)
+        r = model.demography.new_resident(model.municipalities[0], 2, HOUSEHOLD_HELP)
         r.complexity = 0.1
         return worker.assessment_hours(r)
 

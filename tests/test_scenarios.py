@@ -129,7 +129,7 @@ def test_meierij_populations_and_incumbents_kept():
     # the private tender of incumbents keeps every incumbent (M1)
     model = WmoModel(scenario.with_overrides(SMALL), rng=1)
     assert len(model.providers) == 24
-    assert model.contracted_ids() == {q.unique_id for q in model.providers}
+    assert model.market.contracted_ids() == {q.unique_id for q in model.providers}
 
 
 def test_leiden_starting_support_field_is_the_calibrated_one():

@@ -23,6 +23,11 @@ if TYPE_CHECKING:
 
 __all__ = ["AccessWorker"]
 
+COMPLEX = 0.5
+"""Complexity from which a resident counts as complex in the refusal statistics (T1)."""
+WORD_OF_MOUTH = 1.0
+"""Size exponent of a resident's own choice: in proportion to clients (word of mouth)."""
+
 
 class AccessWorker(mesa.Agent):
     """A neighbourhood-team member.
@@ -95,7 +100,7 @@ class AccessWorker(mesa.Agent):
         """Providers the resident may go to: contracted ones, or any for a personal budget."""
         product = resident.product.index
         if resident.pgb:
-            return self.model.providers_offering[product]
+            return self.model.market.offering[product]
         return buyer.members[product]
 
     def pick_provider(self, resident: Resident, pool: list[Provider],
@@ -112,7 +117,7 @@ class AccessWorker(mesa.Agent):
         model = self.model
         product = resident.product.index
         if model.random.random() < model.p.client_choice:
-            choice = model.weighted_pick(pool, product, tried, resident.pgb, exponent=1.0)
+            choice = model.market.pick_by_size(pool, product, tried, WORD_OF_MOUTH)
             if choice is not None:
                 return choice
         if self.relations and model.random.random() < model.p.relationship_preference:
@@ -120,30 +125,14 @@ class AccessWorker(mesa.Agent):
             if known:
                 weights = [self.relations[q.unique_id] for q in known]
                 return model.random.choices(known, weights=weights)[0]
-        return model.weighted_pick(pool, product, tried, resident.pgb)
+        return model.market.pick_by_size(pool, product, tried, model.p.size_preference)
 
     def known_with_room(self, pool: list[Provider], product: int,
                         tried: set[int]) -> list[Provider]:
-        """Providers of ``pool`` the worker knows, not yet tried, with a free place (pool order).
-
-        With fewer relations than providers in the pool the worker's relations are looked up
-        in the pool's positions (see :meth:`WmoModel.pool_positions`) instead of going
-        through the whole pool; both give the same list.
-        """
+        """Providers of ``pool`` the worker knows, not yet tried, with a free place (pool order)."""
         relations = self.relations
-        positions = self.model.pool_positions(pool) if len(relations) < len(pool) else None
-        if positions is None:
-            return [q for q in pool if q.unique_id in relations and q.unique_id not in tried
-                    and q.capacity[product] - len(q.clients[product]) >= 1.0]
-        found = []
-        for uid in relations:
-            hit = positions.get(uid)
-            if hit is not None and uid not in tried:
-                q = hit[1]
-                if q.capacity[product] - len(q.clients[product]) >= 1.0:
-                    found.append(hit)
-        found.sort()
-        return [q for _, q in found]
+        return [q for q in pool if q.unique_id in relations and q.unique_id not in tried
+                and q.free_places(product) >= 1.0]
 
     def place(self, resident: Resident, buyer: ContractSet) -> Provider | None:
         """Try to place a resident with a provider, peddling along refusals (M4, M10).
@@ -169,16 +158,28 @@ class AccessWorker(mesa.Agent):
                 break
             tried.add(provider.unique_id)
             resident.placement_attempts += 1
-            model.month_stats["attempts"] += 1
-            if resident.complexity >= 0.5:
-                model.month_stats["complex_attempts"] += 1
+            model.stats.count("attempts")
+            if resident.complexity >= COMPLEX:
+                model.stats.count("complex_attempts")
             if provider.accepts(resident, buyer):
                 self.relations[provider.unique_id] = self.relations.get(provider.unique_id, 0.0) + 1
                 resident.subcontracted = lead is not None and provider is not lead
                 return provider
             if provider.free_places(resident.product.index) >= 1.0:
-                model.record_refusal(provider, resident)
+                self.report_refusal(provider, resident)
         return None
+
+    def report_refusal(self, provider: Provider, resident: Resident) -> None:
+        """A refusal with room left is reported; the municipality's trust suffers (M4).
+
+        The more complex the refused resident, the more it hurts (cream-skimming).
+        """
+        model = self.model
+        model.stats.count("refusals")
+        if resident.complexity >= COMPLEX:
+            model.stats.count("complex_refusals")
+        model.net.event(self.municipality.unique_id, provider.unique_id, "trust",
+                        model.p.trust_refusal * (0.5 + resident.complexity))
 
     # --- review ---------------------------------------------------------------------------------
 
@@ -206,7 +207,7 @@ class AccessWorker(mesa.Agent):
                 and draw < self.step_down_chance(resident, buyer):
             return "ended" if resident.need < 0.3 else "down"
         if provider is not None and provider.wants_upcode(resident, buyer):
-            model.month_stats["upcode_requests"] += 1
+            model.stats.count("upcode_requests")
             if not self.scrutinises():
                 return "upcoded"
         return "kept"

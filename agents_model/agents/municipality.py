@@ -13,12 +13,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from agents_model.products import (
-    INDIVIDUAL_SUPPORT,
-    PRODUCTS,
-    PROTECTED_LIVING,
-    level_for_need,
-)
+from agents_model.products import INDIVIDUAL_SUPPORT, PROTECTED_LIVING, level_for_need
 
 if TYPE_CHECKING:
     from agents_model.agents.access_worker import AccessWorker
@@ -118,8 +113,8 @@ class Municipality(mesa.Agent):
         """
         model = self.model
         if product == PROTECTED_LIVING.index or self.in_region:
-            return model.contract_sets["region"]
-        return model.contract_sets[f"m{self.unique_id}"]
+            return model.market.contract_sets["region"]
+        return model.market.contract_sets[f"m{self.unique_id}"]
 
     # --- monthly access work --------------------------------------------------------------------
 
@@ -154,9 +149,9 @@ class Municipality(mesa.Agent):
                 queue.appendleft(resident)
                 break
             outcome = worker.assess(resident)
-            model.month_stats["assessed"] += 1
+            model.stats.count("assessed")
             if outcome == "general_provision":
-                model.month_stats["to_general_provision"] += 1
+                model.stats.count("to_general_provision")
                 self.gp_used += 1
                 resident.set_state("general_provision")
                 resident.schedule(model.p.general_provision_months, "gp_end")
@@ -173,16 +168,15 @@ class Municipality(mesa.Agent):
         is indicated intensive individual support instead (the ambulatory alternative, M15).
         """
         model = self.model
+        pl = PROTECTED_LIVING.index
         if resident.product is PROTECTED_LIVING and resident.need < 0.85 \
-                and model.free_places(PROTECTED_LIVING.index) < 1.0:
+                and self.contract_set(pl).free_places(pl) < 1.0:
             resident.product = INDIVIDUAL_SUPPORT
             resident.level = 2
-            model.month_stats["ambulatory_alternative"] += 1
+            model.stats.count("ambulatory_alternative")
         resident.indicated_hours = resident.hours_for(resident.level)
         resident.pgb = model.random.random() < model.design.pgb_share
-        resident.placement_attempts = 0
-        resident.set_state("waiting_placement")
-        self.placement_list.append(resident)
+        self.queue_for_placement(resident)
 
     def place_waiting(self) -> None:
         """Search providers for indicated residents, oldest first (M4, M10).
@@ -203,7 +197,7 @@ class Municipality(mesa.Agent):
             buyer = self.contract_set(product)
             key = (buyer.key if not resident.pgb else "pgb", product)
             if key not in free:
-                pool = model.providers_offering[product] if resident.pgb else \
+                pool = model.market.offering[product] if resident.pgb else \
                     buyer.members[product]
                 free[key] = sum([max(0.0, q.capacity[product] - len(q.clients[product]))
                                  for q in pool])
@@ -229,22 +223,40 @@ class Municipality(mesa.Agent):
         """Start care; the provider may ask for a higher level at intake (M7)."""
         model = self.model
         resident.update_need()
-        model.month_stats["placed"] += 1
-        model.month_stats["placed_attempts"] += resident.placement_attempts
-        model.month_stats["placed_wait"] += model.month - resident.since
-        model.month_stats["indications"] += 1
+        model.stats.count("placed")
+        model.stats.count("placed_attempts", resident.placement_attempts)
+        model.stats.count("placed_wait", model.month - resident.since)
+        model.stats.count("indications")
         if provider.wants_upcode(resident, buyer):
-            model.month_stats["upcode_requests"] += 1
+            model.stats.count("upcode_requests")
             if not worker.scrutinises():
                 resident.level += 1
                 resident.indicated_hours = resident.hours_for(resident.level)
                 resident.upcoded = True
-                model.month_stats["upcoded"] += 1
+                model.stats.count("upcoded")
         resident.set_state("in_care")
         provider.add_client(resident)
         resident.review_month = model.month + model.p.review_interval
         resident.schedule(model.p.review_interval, "review")
         resident.schedule_check()
+
+    def queue_for_placement(self, resident: Resident, first: bool = False) -> None:
+        """Put an indicated resident on the placement list (``first``: at its head)."""
+        resident.placement_attempts = 0
+        resident.set_state("waiting_placement")
+        if first:
+            self.placement_list.insert(0, resident)
+        else:
+            self.placement_list.append(resident)
+
+    def re_place(self, resident: Resident) -> None:
+        """A resident whose provider stopped (contract ended, market exit) is placed again first.
+
+        Her indication stands; she waits at the head of the placement list.
+        """
+        resident.provider.remove_client(resident)
+        resident.update_need()
+        self.queue_for_placement(resident, first=True)
 
     def drop_long_waits(self, queue, state: str) -> None:
         """Residents who waited longer than the dropout limit give up (M13)."""
@@ -252,7 +264,7 @@ class Municipality(mesa.Agent):
         now = self.model.month
         for resident in list(queue):
             if resident.state == state and now - resident.since >= limit:
-                self.model.month_stats["dropped"] += 1
+                self.model.stats.count("dropped")
                 resident.leave_to("dropped_out")
 
     def review_due(self) -> None:
@@ -270,7 +282,7 @@ class Municipality(mesa.Agent):
             worker = self.next_worker(model.p.review_hours)
             if worker is None:
                 queue.appendleft(resident)
-                model.month_stats["reviews_skipped"] += len(queue)
+                model.stats.count("reviews_skipped", len(queue))
                 break
             self.review(resident, worker)
 
@@ -279,11 +291,11 @@ class Municipality(mesa.Agent):
         model = self.model
         buyer = self.contract_set(resident.product.index)
         outcome = worker.review(resident, buyer)
-        model.month_stats["reviews"] += 1
-        model.month_stats["indications"] += 1
+        model.stats.count("reviews")
+        model.stats.count("indications")
         provider = resident.provider
         if outcome == "ended":
-            model.month_stats["step_downs"] += 1
+            model.stats.count("step_downs")
             resident.leave_to("stepped_down")
             return
         new_level, upcoded = resident.level, resident.upcoded
@@ -292,10 +304,10 @@ class Municipality(mesa.Agent):
         elif outcome == "down":
             new_level = max(0, resident.level - 1)
             upcoded = False
-            model.month_stats["step_downs"] += 1
+            model.stats.count("step_downs")
         elif outcome == "upcoded":
             new_level, upcoded = resident.level + 1, True
-            model.month_stats["upcoded"] += 1
+            model.stats.count("upcoded")
         contracted = resident.pgb or buyer.has(provider, resident.product.index)
         if provider is not None and (new_level != resident.level or not contracted
                                      or upcoded != resident.upcoded):
@@ -303,9 +315,7 @@ class Municipality(mesa.Agent):
             resident.level, resident.upcoded = new_level, upcoded
             resident.indicated_hours = resident.hours_for(new_level)
             if not contracted:
-                resident.placement_attempts = 0
-                resident.set_state("waiting_placement")
-                self.placement_list.append(resident)
+                self.queue_for_placement(resident)
                 return
             provider.add_client(resident)
         resident.review_month = model.month + model.p.review_interval
@@ -327,16 +337,32 @@ class Municipality(mesa.Agent):
         shortfall = 1.0 - provider.mean_ratio
         if shortfall > 0.05 and rand() < detection:
             net.event(me, them, "trust", -min(1.0, 3.0 * shortfall))
-            model.month_stats["detected_shaving"] += 1
+            model.stats.count("detected_shaving")
             if model.design.sanctions:
-                model.sanction(self, provider, shortfall)
+                self.sanction(provider, shortfall)
         if upcoded_share > 0.0 and rand() < detection * min(1.0, 3.0 * upcoded_share):
             net.event(me, them, "trust", -0.5)
-            model.month_stats["detected_upcoding"] += 1
+            model.stats.count("detected_upcoding")
             if model.design.sanctions:
-                model.sanction(self, provider, 0.5 * upcoded_share)
+                self.sanction(provider, 0.5 * upcoded_share)
         if rand() < detection * provider.innovation * 0.5:
             net.event(me, them, "trust", provider.innovation)
+
+    def sanction(self, provider: Provider, severity: float) -> None:
+        """Claw back part of a month's pay after a detected breach, where the contract allows (M17).
+
+        The provider resents it.
+        """
+        model = self.model
+        fine = min(provider.revenue_month, severity * provider.revenue_month)
+        if fine > 0.0:
+            model.ledger.transfer(self, provider, -fine)
+            model.stats.count("sanctions")
+            model.net.event(provider.unique_id, self.unique_id, "trust", model.p.trust_sanctioned)
+
+    def trust_values(self) -> dict[int, float]:
+        """Trust in each provider it has a tie with, by provider id."""
+        return self.model.net.out_values(self.unique_id, "trust")
 
     def trust_in(self, providers) -> float:
         """Mean trust of this municipality in the given providers."""
@@ -412,6 +438,100 @@ class Municipality(mesa.Agent):
         self.population[2] *= 1.0 + p.elderly_growth / 100.0
         self.population[3] *= 1.0 + p.elderly_growth / 100.0
 
-    def products_offered(self) -> range:
-        """Indices of all products."""
-        return range(len(PRODUCTS))
+    # --- as a buyer ----------------------------------------------------------------------------
+
+    def choose_contractors(self, candidates: list[Provider], trust: dict[int, float]
+                           ) -> tuple[list[Provider], Provider | None]:
+        """Choose whom to contract for a product, by the procurement form's rule (M1, M10, M11).
+
+        Args:
+            candidates: Providers bidding for the product.
+            trust: Its trust in each provider at the start of the round, by provider id.
+
+        Returns:
+            The chosen providers and the lead contractor (None without a lead).
+        """
+        return self.model.terms.procurement.select(candidates, trust)
+
+    def bear_procurement(self, bidders: int) -> None:
+        """A procurement round takes contract-management time, more with more bidders (M1, M3)."""
+        p, design = self.model.p, self.model.design
+        self.procurement_load = min(p.max_procurement_load, self.procurement_load
+                                    + design.procurement_hours * bidders
+                                    / max(1.0, self.contract_capacity() * 3 + 1.0) * 0.1)
+
+    def set_tariff(self, buyer: ContractSet, members: list[Municipality]) -> None:
+        """Yearly tariff decision for the contracts it negotiates (M18, M3).
+
+        A buyer in deficit cuts tariffs (at most ``max_tariff_cut`` a year, never below
+        ``tariff_floor`` x the contract's tariff factor); one whose residents wait for want of
+        providers raises them; one with room restores them towards the contract's level.
+        Providers resent a cut and welcome a raise.
+
+        Args:
+            buyer: The contracts.
+            members: The municipalities that pay for them (their deficits count).
+        """
+        model = self.model
+        p, factor = model.p, model.design.tariff_factor
+        spend = sum((1.0 + m.deficit) * m.budget for m in members)
+        budget = sum(m.budget for m in members) or 1.0
+        deficit = spend / budget - 1.0
+        waiting = sum(1 for m in members for r in m.placement_list
+                      if r.state == "waiting_placement")
+        in_care = sum(q.n_clients() for q in buyer.providers()) or 1
+        old = buyer.tariff
+        if waiting / in_care > p.shortage_waiting_share:
+            buyer.tariff = min(p.tariff_ceiling * factor, old * (1.0 + p.tariff_raise))
+        elif deficit > 0.0:
+            cut = min(p.max_tariff_cut, p.deficit_tariff_cut * deficit)
+            buyer.tariff = max(p.tariff_floor * factor, old * (1.0 - cut))
+        elif deficit < -p.tariff_restore_surplus:
+            buyer.tariff = min(factor, old * (1.0 + p.tariff_restore))
+        if abs(buyer.tariff - old) > 1e-9:
+            event = p.trust_tariff_cut if buyer.tariff < old else p.trust_tariff_raised
+            for q in buyer.providers():
+                for m in members:
+                    model.net.event(q.unique_id, m.unique_id, "trust", event)
+            change = 100 * (buyer.tariff / old - 1)
+            model.log("tariff_cut" if change < 0 else "tariff_raised", percent=abs(change),
+                      buyer="the region" if buyer.joint else members[0].name)
+
+    # --- in the region --------------------------------------------------------------------------
+
+    def weigh_partners(self, region: list[Municipality], largest: Municipality,
+                       dominance: float, delay: float) -> None:
+        """Cohesion with each partner erodes under pressure, dominance and slow decisions (M16).
+
+        Args:
+            region: The municipalities of the joint procurement.
+            largest: The largest of them (its dominance weighs on the others).
+            dominance: Its population share above an equal share.
+            delay: Decision time of the region relative to a quarter.
+        """
+        p, net = self.model.p, self.model.net
+        for b in region:
+            if b is self:
+                continue
+            pressure = max(0.0, self.deficit, b.deficit)
+            event = -p.cohesion_pressure_weight * 0.3 * min(1.0, 2.0 * pressure) \
+                - p.cohesion_delay_weight * 0.15 * min(2.0, max(0.0, delay - 1.0))
+            if b is largest:
+                event -= p.cohesion_dominance_weight * 0.5 * dominance
+            event = max(-1.0, event)
+            if event < 0.0:
+                net.event(self.unique_id, b.unique_id, "cohesion", event)
+
+    def wants_to_leave(self, region: list[Municipality]) -> bool:
+        """Review its place in the region; leave after quarters of dissatisfaction (M16).
+
+        Satisfaction is its mean cohesion with the partners, lowered by its own deficit. The
+        central municipality stays (it holds protected living for all).
+        """
+        p, net = self.model.p, self.model.net
+        others = [net.value(self.unique_id, o.unique_id, "cohesion") for o in region
+                  if o is not self]
+        self.satisfaction = sum(others) / len(others) * (1.0 - 0.5 * max(0.0, self.deficit))
+        self.dissatisfied_quarters = self.dissatisfied_quarters + 1 \
+            if self.satisfaction < p.leave_threshold else 0
+        return self.dissatisfied_quarters >= p.leave_quarters and not self.central

@@ -10,12 +10,19 @@ reads what a client, an hour or a level is worth under the buyer's payment rule.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
 
 import mesa
 
-from agents_model.contracts import ContractSet
-from agents_model.products import CARE_COST_SHARE, LEVELS, MEAN_COMPLEXITY, PRODUCTS
+from agents_model.contracts import ContractSet, Terms
+from agents_model.products import (
+    CARE_COST_SHARE,
+    LEVELS,
+    MEAN_COMPLEXITY,
+    PRODUCTS,
+    PROTECTED_LIVING,
+)
 
 if TYPE_CHECKING:
     from agents_model.agents.resident import Resident
@@ -27,6 +34,48 @@ KINDS: tuple[str, ...] = ("large", "medium", "small", "cooperative")
 MIN_RATIO = 0.35
 STANDARD_PROFILE = (MEAN_COMPLEXITY, 1.0)
 """Complexity and hours factor assumed for a product and level without clients."""
+
+
+class BookKey(NamedTuple):
+    """What a line of a provider's book is kept by."""
+
+    municipality: int
+    product: int
+    level: int
+    pgb: bool
+    subcontracted: bool
+
+
+@dataclass(slots=True)
+class CaseloadLine:
+    """The clients of one line of a provider's book, summed.
+
+    Attributes:
+        clients: Clients on the line.
+        planned_hours: Hours a month the provider plans to deliver them (an upcoded
+            indication counts with the hours of the level that fits, M7).
+        complexity: Sum of their complexities.
+        indicated_hours: Hours a month indicated for them.
+    """
+
+    clients: float = 0.0
+    planned_hours: float = 0.0
+    complexity: float = 0.0
+    indicated_hours: float = 0.0
+
+    def add(self, resident: Resident) -> None:
+        """Count a resident in."""
+        self.clients += 1
+        self.planned_hours += resident.planned_hours()
+        self.complexity += resident.complexity
+        self.indicated_hours += resident.indicated_hours
+
+    def take(self, resident: Resident) -> None:
+        """Count a resident out."""
+        self.clients -= 1
+        self.planned_hours -= resident.planned_hours()
+        self.complexity -= resident.complexity
+        self.indicated_hours -= resident.indicated_hours
 
 
 class Provider(mesa.Agent):
@@ -45,9 +94,8 @@ class Provider(mesa.Agent):
         pool_bonus: Clients' worth of risk pooling beyond its own caseload (cooperative).
         ratio: Delivered / indicated hours per product and level (its delivery policy).
         clients: Residents in care per product index.
-        book: Caseload per (municipality id, product, level, pgb, subcontracted):
-            [clients, planned hours, complexity sum, indicated hours]; planned hours leave out
-            what an upcoded indication adds above the fitting level (M7).
+        book: Caseload lines by :class:`BookKey` (municipality id, product, level, pgb,
+            subcontracted); payments, costs and KPIs read them.
         buyer_pairs: Clients per (municipality id, product), kept with the book.
         entry_month: Month it entered the market.
     """
@@ -68,17 +116,9 @@ class Provider(mesa.Agent):
         self.pool_bonus = pool_bonus
         self.ratio = [[1.0, 1.0, 1.0] for _ in PRODUCTS]
         self.clients: list[dict[Resident, None]] = [{} for _ in PRODUCTS]
-        self.book: dict[tuple[int, int, int, bool, bool], list[float]] = {}
-        self.book_version = 0
+        self.book: dict[BookKey, CaseloadLine] = {}
         self.buyer_pairs: dict[tuple[int, int], int] = {}
-        self._level_lines: dict[tuple[int, int], dict[tuple, list[float]]] = {}
-        self._stale_levels: set[tuple[int, int]] = set()
-        self._stale_costs: set[tuple[int, int]] = set()
-        self._profile: dict[tuple[int, int], tuple[float, float]] = {}
-        self._counts: dict[tuple[int, int], float] = {}
-        self._care_cost_memo: tuple[float, dict[tuple[int, int], float]] | None = None
-        self._hourly_memo: tuple[float, tuple[tuple[float, float], ...]] | None = None
-        self.main_buyer_memo: tuple[int, tuple[str, ...], str] | None = None
+        self.buyer_key = "region"
         self.entry_month = model.month
         self.revenue_month = 0.0
         self.cost_month = 0.0
@@ -115,24 +155,15 @@ class Provider(mesa.Agent):
         """Take a resident into care and book the caseload line that payments read."""
         self.clients[resident.product.index][resident] = None
         self.total_clients += 1
-        self.book_version += 1
         muni, product, level = resident.municipality.unique_id, resident.product.index, \
             resident.level
-        key = (muni, product, level, resident.pgb, resident.subcontracted)
+        key = BookKey(muni, product, level, resident.pgb, resident.subcontracted)
         line = self.book.get(key)
         if line is None:
-            line = self.book[key] = [0.0, 0.0, 0.0, 0.0]
-            lines = self._level_lines.get((product, level))
-            if lines is None:
-                lines = self._level_lines[product, level] = {}
-            lines[key] = line
-        self._stale_levels.add((product, level))
+            line = self.book[key] = CaseloadLine()
         pair = (muni, product)
         self.buyer_pairs[pair] = self.buyer_pairs.get(pair, 0) + 1
-        line[0] += 1
-        line[1] += resident.planned_hours()
-        line[2] += resident.complexity
-        line[3] += resident.indicated_hours
+        line.add(resident)
         self.upcoded_clients += resident.upcoded
         self.old_clients += resident.band == 2
         resident.provider = self
@@ -141,27 +172,21 @@ class Provider(mesa.Agent):
         """Release a resident from care and unbook its caseload line."""
         if self.clients[resident.product.index].pop(resident, 0) is None:
             self.total_clients -= 1
-        self.book_version += 1
         muni, product, level = resident.municipality.unique_id, resident.product.index, \
             resident.level
-        key = (muni, product, level, resident.pgb, resident.subcontracted)
+        key = BookKey(muni, product, level, resident.pgb, resident.subcontracted)
         line = self.book[key]
-        self._stale_levels.add((product, level))
         pair = (muni, product)
         left = self.buyer_pairs[pair] - 1
         if left:
             self.buyer_pairs[pair] = left
         else:
             del self.buyer_pairs[pair]
-        line[0] -= 1
-        line[1] -= resident.planned_hours()
-        line[2] -= resident.complexity
-        line[3] -= resident.indicated_hours
+        line.take(resident)
         self.upcoded_clients -= resident.upcoded
         self.old_clients -= resident.band == 2
-        if line[0] <= 0:
+        if line.clients <= 0:
             del self.book[key]
-            del self._level_lines[product, level][key]
         resident.provider = None
 
     # --- payoffs --------------------------------------------------------------------------------
@@ -187,15 +212,10 @@ class Provider(mesa.Agent):
     def hourly_terms(self) -> tuple[tuple[float, float], ...]:
         """Per product: own cost of an hour of average care and its complexity weight.
 
-        :meth:`hourly_cost` of a client is ``base * (1 + weight * (complexity - mean))``; the
-        terms are kept until the cost factor changes.
+        :meth:`hourly_cost` of a client is ``base * (1 + weight * (complexity - mean))``.
         """
-        kept = self._hourly_memo
-        if kept is None or kept[0] != self.cost_factor:
-            kept = self._hourly_memo = (self.cost_factor, tuple(
-                (prod.cost_per_hour * CARE_COST_SHARE * self.cost_factor, prod.complexity_cost)
-                for prod in PRODUCTS))
-        return kept[1]
+        return tuple((prod.cost_per_hour * CARE_COST_SHARE * self.cost_factor,
+                      prod.complexity_cost) for prod in PRODUCTS)
 
     def client_value(self, product: int, level: int, buyer: ContractSet) -> float:
         """Expected revenue of a month of full care for one client under the buyer's rule.
@@ -204,13 +224,13 @@ class Provider(mesa.Agent):
         below the budget ceiling (M4); under a fixed budget a client only adds value while
         production lags the budget's lower band; a capitation pays nothing extra (M4, M6).
         """
-        return self.model.payment_table(buyer.tariff)[product][level] * self.value_headroom(buyer)
+        return buyer.payment_table()[product][level] * self.value_headroom(buyer)
 
     def client_values(self, product: int, levels: tuple[int, ...],
                       buyer: ContractSet) -> list[float]:
         """:meth:`client_value` of a product at each of ``levels``."""
         headroom = self.value_headroom(buyer)
-        values = self.model.payment_table(buyer.tariff)[product]
+        values = buyer.payment_table()[product]
         return [values[level] * headroom for level in levels]
 
     def value_headroom(self, buyer: ContractSet) -> float:
@@ -218,17 +238,16 @@ class Provider(mesa.Agent):
 
         Under a fixed budget this is the budget headroom, otherwise the ceiling headroom.
         """
-        model = self.model
-        if model.rule.fixed_budget:
+        if buyer.rule.fixed_budget:
             return self.budget_headroom(buyer)
-        if model.design.budget_ceiling <= 0.0:
+        if buyer.design.budget_ceiling <= 0.0:
             return 1.0
         return self.ceiling_headroom(buyer)
 
     def ceiling_headroom(self, buyer: ContractSet) -> float:
         """Chance that extra production is still paid under the budget ceiling (M4)."""
-        ceiling = self.model.design.budget_ceiling
-        if ceiling <= 0.0 or self.model.rule.fixed_budget:
+        ceiling = buyer.design.budget_ceiling
+        if ceiling <= 0.0 or buyer.rule.fixed_budget:
             return 1.0
         acc = buyer.account(self)
         cap = ceiling * acc.allotted
@@ -244,7 +263,7 @@ class Provider(mesa.Agent):
         if acc.allotted <= 0.0:
             return 0.0
         elapsed = (self.model.month % 12 + 1) / 12.0
-        floor = acc.allotted * (1.0 - self.model.design.lumpsum_bandwidth) * elapsed
+        floor = acc.allotted * (1.0 - buyer.design.lumpsum_bandwidth) * elapsed
         gap = (floor - acc.production) / max(acc.allotted / 12.0, 1.0)
         return min(1.0, max(0.0, gap + 0.5))
 
@@ -264,7 +283,7 @@ class Provider(mesa.Agent):
         product, level = resident.product.index, resident.level
         if self.free_places(product) < 1.0:
             return False
-        if self.model.rule.must_accept and not resident.pgb:
+        if buyer.rule.must_accept and not resident.pgb:
             return True
         cost = self.client_cost(product, level, resident.complexity, self.ratio[product][level]) \
             + self.admin_per_client()
@@ -317,14 +336,15 @@ class Provider(mesa.Agent):
             The target ratio for every (product, level) it offers.
         """
         p = self.model.p
-        sanctions = 1.0 if self.model.design.sanctions else 0.0
+        sanctions = 1.0 if buyer.design.sanctions else 0.0
         deterrence = detection * (0.35 + 0.65 * sanctions)
         pool = self.pooling()
         push = self.sigma * p.shave_propensity * (1.0 - deterrence)
         if push > 1.0:
             push = 1.0
-        gaps = self.level_gaps(buyer)
-        mean_gap = self.caseload_gap(gaps)
+        profile, counts = self.caseload_profile()
+        gaps = self.level_gaps(buyer, profile)
+        mean_gap = self.caseload_gap(gaps, counts)
         keep = 1.0 - pool
         targets = {}
         for key, gap in gaps.items():
@@ -335,26 +355,38 @@ class Provider(mesa.Agent):
             targets[key] = target if target > MIN_RATIO else MIN_RATIO
         return targets
 
-    def level_gaps(self, buyer: ContractSet) -> dict[tuple[int, int], float]:
+    def level_gaps(self, buyer: ContractSet, profile: dict[tuple[int, int], tuple[float, float]]
+                   | None = None) -> dict[tuple[int, int], float]:
         """Share of a typical client's cost its fee leaves unpaid, per product and level (M6, M7).
 
         Negative where the fee pays more than the cost.
+
+        Args:
+            buyer: The contract set whose fees count.
+            profile: The caseload profile, as from :meth:`caseload_profile` (worked out if
+                not given).
         """
+        if profile is None:
+            profile = self.caseload_profile()[0]
         admin = self.admin_per_client()
         headroom = self.value_headroom(buyer)
-        values = self.model.payment_table(buyer.tariff)
+        values = buyer.payment_table()
         gaps = {}
-        for key, care in self._care_costs().items():
+        for key, care in self.care_costs(profile).items():
             cost = care + admin
             gaps[key] = 1.0 - values[key[0]][key[1]] * headroom / cost if cost > 0 else 0.0
         return gaps
 
-    def caseload_gap(self, gaps: dict[tuple[int, int], float]) -> float:
+    def caseload_gap(self, gaps: dict[tuple[int, int], float],
+                     counts: dict[tuple[int, int], float]) -> float:
         """Client-weighted mean of ``gaps`` over the caseload, at least 0 (M8).
 
         Without clients, the plain mean over the offered levels.
+
+        Args:
+            gaps: Gap per product and level, as from :meth:`level_gaps`.
+            counts: Clients per product and level, as from :meth:`caseload_profile`.
         """
-        counts = self._caseload_counts()
         total = weighted = 0.0
         for key, gap in gaps.items():
             n = counts.get(key, 0.0)
@@ -363,30 +395,19 @@ class Provider(mesa.Agent):
         mean = weighted / total if total else (sum(gaps.values()) / len(gaps) if gaps else 0.0)
         return mean if mean > 0.0 else 0.0
 
-    def _care_costs(self) -> dict[tuple[int, int], float]:
+    def care_costs(self, profile: dict[tuple[int, int], tuple[float, float]]
+                   ) -> dict[tuple[int, int], float]:
         """Own monthly care cost of a typical client per offered product and level.
 
-        The typical client has the caseload profile's complexity and hours (see
-        :meth:`_caseload_profile`); a level's cost is kept until its caseload or the cost
-        factor changes.
+        The typical client of a level has the caseload profile's complexity and hours; a level
+        without clients has the standard profile.
         """
-        profile = self._caseload_profile()
-        kept = self._care_cost_memo
-        stale = self._stale_costs
-        if kept is not None and kept[0] == self.cost_factor:
-            costs = kept[1]
-            if not stale:
-                return costs
-            levels = [key for key in stale if key in costs]
-        else:
-            costs = {}
-            levels = [(product, level) for product in self.offers for level in LEVELS]
-        stale.clear()
-        for key in levels:
-            complexity, hours_factor = profile.get(key, STANDARD_PROFILE)
-            costs[key] = PRODUCTS[key[0]].hours[key[1]] \
-                * self.hourly_cost(key[0], complexity) * hours_factor
-        self._care_cost_memo = (self.cost_factor, costs)
+        costs = {}
+        for product in self.offers:
+            for level in LEVELS:
+                complexity, hours_factor = profile.get((product, level), STANDARD_PROFILE)
+                costs[product, level] = PRODUCTS[product].hours[level] \
+                    * self.hourly_cost(product, complexity) * hours_factor
         return costs
 
     def admin_per_client(self) -> float:
@@ -394,66 +415,22 @@ class Provider(mesa.Agent):
         n = self.total_clients
         return self.admin_month / n if n else 0.0
 
-    def _caseload_profile(self) -> dict[tuple[int, int], tuple[float, float]]:
-        """Mean complexity and indicated hours (relative to standard) per product and level.
+    def caseload_profile(self) -> tuple[dict[tuple[int, int], tuple[float, float]],
+                                        dict[tuple[int, int], float]]:
+        """The caseload per product and level: its profile and its clients.
 
-        A level's profile is kept until its caseload changes; a changed level is summed again
-        over its own book lines, in book order, so the result equals a pass over the book.
+        Returns:
+            Mean complexity and indicated hours relative to the standard, per product and
+            level with clients; and clients per product and level.
         """
-        if self._stale_levels:
-            self._refresh_levels()
-        return self._profile
-
-    def _caseload_counts(self) -> dict[tuple[int, int], float]:
-        """Clients per product and level, kept with the caseload profile."""
-        if self._stale_levels:
-            self._refresh_levels()
-        return self._counts
-
-    def _refresh_levels(self) -> None:
-        """Sum the profile and count of every changed level over its book lines.
-
-        Levels whose profile changed stay marked for :meth:`_care_costs` until it has read them.
-        """
-        profile, counts = self._profile, self._counts
-        self._stale_costs.update(self._stale_levels)
-        for key in self._stale_levels:
-            lines = self._level_lines.get(key)
-            if not lines:
-                profile.pop(key, None)
-                counts.pop(key, None)
-                continue
-            n = hours = complexity = 0.0
-            for line in lines.values():
-                n += line[0]
-                hours += line[3]
-                complexity += line[2]
-            counts[key] = n
-            if n > 0:
-                profile[key] = (complexity / n, hours / (n * PRODUCTS[key[0]].hours[key[1]]))
-            else:
-                profile.pop(key, None)
-        self._stale_levels.clear()
-
-    def _counts_of_book(self) -> dict[tuple[int, int], float]:
-        """:meth:`_caseload_counts` computed from the book."""
-        return self._profile_and_counts()[1]
-
-    def _profile_of_book(self) -> dict[tuple[int, int], tuple[float, float]]:
-        """:meth:`_caseload_profile` computed from the book."""
-        return self._profile_and_counts()[0]
-
-    def _profile_and_counts(self) -> tuple[dict[tuple[int, int], tuple[float, float]],
-                                           dict[tuple[int, int], float]]:
-        """Caseload profile and clients per product and level, in one pass over the book."""
         sums: dict[tuple[int, int], list[float]] = {}
-        for (_, product, level, _, _), (n, _, complexity, hours) in self.book.items():
+        for (_, product, level, _, _), line in self.book.items():
             acc = sums.get((product, level))
             if acc is None:
                 acc = sums[product, level] = [0.0, 0.0, 0.0]
-            acc[0] += n
-            acc[1] += hours
-            acc[2] += complexity
+            acc[0] += line.clients
+            acc[1] += line.indicated_hours
+            acc[2] += line.complexity
         profile = {key: (c / n, h / (n * PRODUCTS[key[0]].hours[key[1]]))
                    for key, (n, h, c) in sums.items() if n > 0}
         return profile, {key: acc[0] for key, acc in sums.items()}
@@ -471,7 +448,7 @@ class Provider(mesa.Agent):
         model = self.model
         product = resident.product.index
         headroom = self.value_headroom(buyer)
-        values = model.payment_table(buyer.tariff)[product]
+        values = buyer.payment_table()[product]
         extra_value = values[level + 1] * headroom - values[level] * headroom
         hourly = self.hourly_cost(product, resident.complexity)
         hours, ratio = PRODUCTS[product].hours, self.ratio[product]
@@ -480,7 +457,7 @@ class Provider(mesa.Agent):
         if not extra_cost > 0.0:
             extra_cost = 0.0
         base = hours[level] * hourly
-        elastic = 1.0 if model.rule.per_hour else 0.3
+        elastic = 1.0 if buyer.rule.per_hour else 0.3
         gain = (extra_value - extra_cost * elastic) / (1.0 if base < 1.0 else base)
         if gain <= 0.0:
             return False
@@ -492,7 +469,7 @@ class Provider(mesa.Agent):
         product, level = resident.product.index, resident.level
         lower = level - 1 if level > 1 else 0
         headroom = self.value_headroom(buyer)
-        values = self.model.payment_table(buyer.tariff)[product]
+        values = buyer.payment_table()[product]
         hourly = self.hourly_cost(product, 0.3)
         hours = PRODUCTS[product].hours
         cost = hours[level] * hourly
@@ -513,29 +490,34 @@ class Provider(mesa.Agent):
 
     # --- monthly and quarterly bookkeeping -------------------------------------------------------
 
-    def deliver(self) -> tuple[float, float]:
+    def deliver(self, terms: Terms, rules_of: dict[int, int]) -> tuple[float, float]:
         """Deliver this month's care; book its cost and administration (M2, M5, M19).
+
+        Args:
+            terms: The contract terms in force (administration per client and reporting).
+            rules_of: Contract rules of each municipality, by its id (M2).
 
         Returns:
             (indicated hours, delivered hours) this month.
         """
-        model = self.model
-        p, design, rule = model.p, model.design, model.rule
+        p, design, rule = self.model.p, terms.design, terms.rule
         care_cost = indicated = delivered = admin_hours = 0.0
         municipalities = {muni_id for muni_id, _ in self.buyer_pairs}
         systems = len(municipalities) if not p.shared_admin_system else 1
-        ratios, terms = self.ratio, self.hourly_terms()
+        ratios, costs = self.ratio, self.hourly_terms()
         client_admin, sub_admin = rule.admin_hours, design.subcontract_admin_hours
-        for (_, product, level, _, sub), (n, hours, complexity, shown) in self.book.items():
-            done = hours * ratios[product][level]
-            indicated += shown
+        for (_, product, level, _, sub), line in self.book.items():
+            done = line.planned_hours * ratios[product][level]
+            indicated += line.indicated_hours
             delivered += done
-            base, weight = terms[product]
-            care_cost += done * (base * (1.0 + weight * (complexity / n - MEAN_COMPLEXITY)))
-            admin_hours += n * client_admin * systems
+            base, weight = costs[product]
+            care_cost += done * (base * (1.0 + weight * (line.complexity / line.clients
+                                                         - MEAN_COMPLEXITY)))
+            admin_hours += line.clients * client_admin * systems
             if sub:
-                admin_hours += n * sub_admin
-        rules = model.mean_rules_of(municipalities)
+                admin_hours += line.clients * sub_admin
+        rules = sum([rules_of[i] for i in municipalities]) / len(municipalities) \
+            if municipalities else 0.0
         admin_hours += delivered * (design.reporting_share + rules * p.rule_admin_share)
         admin_cost = admin_hours * p.admin_hour_cost
         self.cost_month = care_cost + admin_cost
@@ -606,6 +588,48 @@ class Provider(mesa.Agent):
                 self.capacity[product] = cap + max(1.0, 0.08 * cap)
             elif used < 0.5 * cap and cap > 3.0:
                 self.capacity[product] = max(3.0, cap * 0.95)
+
+    def main_buyer(self, buyers: dict[tuple[int, int], ContractSet],
+                   default: ContractSet) -> ContractSet:
+        """The contract set it earns most from: the buyer of most of its clients (M4, M6).
+
+        Its payment rule, tariff and ceiling set the provider's delivery policy.
+
+        Args:
+            buyers: Contract set per (municipality id, product).
+            default: The buyer of a provider without clients (the region).
+        """
+        counts: dict[str, int] = {}
+        sets: dict[str, ContractSet] = {}
+        for pair, n in self.buyer_pairs.items():
+            buyer = buyers[pair]
+            counts[buyer.key] = counts.get(buyer.key, 0) + n
+            sets[buyer.key] = buyer
+        if not counts:
+            return default
+        return sets[max(counts, key=lambda k: (counts[k], k))]
+
+    def agree_capacity_plan(self, cut: float, trust_in_buyer: float) -> list[Resident]:
+        """Carry out an agreed cut of protected-living places (M15).
+
+        A provider that trusts the buyer carries out the whole cut, one that does not only
+        ``capacity_plan_partial`` of it.
+
+        Args:
+            cut: The agreed yearly reduction of places (share).
+            trust_in_buyer: Its trust in the municipality that asks for the cut.
+
+        Returns:
+            Residents beyond the reduced places, lightest need first: they move out.
+        """
+        p = self.model.p
+        pl = PROTECTED_LIVING.index
+        agreed = cut if trust_in_buyer >= p.capacity_plan_trust else cut * p.capacity_plan_partial
+        self.capacity[pl] = max(0.0, self.capacity[pl] * (1.0 - agreed))
+        excess = len(self.clients[pl]) - int(self.capacity[pl])
+        if excess <= 0:
+            return []
+        return sorted(self.clients[pl], key=lambda r: (r.need, r.unique_id))[:excess]
 
     def should_exit(self) -> bool:
         """Leave the market when the reserve has run below the exit threshold."""

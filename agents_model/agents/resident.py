@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from agents_model.products import LEVEL_THRESHOLDS, PRODUCTS, Product, level_for_need
+from agents_model.products import LEVEL_THRESHOLDS, Product, level_for_need
 
 if TYPE_CHECKING:
     from agents_model.agents.municipality import Municipality
@@ -24,8 +24,6 @@ if TYPE_CHECKING:
 __all__ = ["Resident", "AGE_BANDS"]
 
 AGE_BANDS: tuple[str, ...] = ("18_64", "65_74", "75")
-ACTIVE = frozenset({"unmet", "waiting_assessment", "general_provision", "waiting_placement",
-                    "in_care"})
 CHECK_MONTHS = 3
 EXIT_NEED = 0.3
 
@@ -80,40 +78,25 @@ class Resident(mesa.Agent):
         self.placement_attempts = 0
         self.retry_month = 0
         self.version = 0
-        model.state_counts["unmet"] += 1
-        model.unmet[self] = None
-        model.need_sum += need
-        model.need_count += 1
+        model.stats.resident_arrived(self)
 
     # --- state ----------------------------------------------------------------------------------
 
     def set_state(self, state: str) -> None:
-        """Move to ``state``, keeping the model's state counts exact (one state at a time)."""
+        """Move to ``state`` and report the change (one state at a time)."""
         model = self.model
-        if self.state == "unmet":
-            model.unmet.pop(self, None)
-        model.state_counts[self.state] -= 1
-        model.state_counts[state] += 1
-        was, now = self.state in ACTIVE, state in ACTIVE
-        if was != now:
-            sign = 1 if now else -1
-            model.need_sum += sign * self.need
-            model.need_count += sign
+        model.stats.state_changed(self, self.state, state)
         self.state = state
         self.since = model.month
         self.version += 1
-        if state == "unmet":
-            model.unmet[self] = None
 
     def schedule(self, months: int, kind: str) -> None:
         """Put an event of ``kind`` on the agenda ``months`` from now (stale if state changes).
 
-        At least one month ahead; the event goes on ``model.agenda`` as
-        :meth:`WmoModel.agenda_add` puts it.
+        At least one month ahead.
         """
         model = self.model
-        month = model.month + (months if months > 1 else 1)
-        model.agenda.setdefault(month, []).append((self, kind, self.version))
+        model.agenda.add(model.month + (months if months > 1 else 1), self, kind, self.version)
 
     def planned_hours(self) -> float:
         """Hours the provider plans to deliver (M7, T3).
@@ -160,8 +143,7 @@ class Resident(mesa.Agent):
         if dt <= 0:
             return
         need = min(1.0, max(self.floor, self.need + self.need_drift() * dt, 0.0))
-        if self.state in ACTIVE:
-            self.model.need_sum += need - self.need
+        self.model.stats.need_changed(self, need - self.need)
         self.need = need
         if self.state == "in_care" and self.provider is not None:
             ratio = self.provider.ratio[self.product.index][self.level]
@@ -265,7 +247,3 @@ class Resident(mesa.Agent):
         self.update_need()
         self.leave_to("exited")
 
-
-def product_of(index: int) -> Product:
-    """Product by index."""
-    return PRODUCTS[index]

@@ -354,7 +354,7 @@ class Run:
         with self.lock:
             model = self.model
             self.positions = extend_layout(self.positions, model.network.nodes)
-            contracted = model.contracted_ids()
+            contracted = model.market.contracted_ids()
             market = sorted(((q.unique_id, q.kind, q.n_clients(), q.unique_id in contracted)
                              for q in model.providers), key=lambda r: (-r[2], r[0]))
             return View(
