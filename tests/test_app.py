@@ -14,9 +14,9 @@ import solara
 from solara.components.echarts import EchartsWidget
 
 from agents_model import load_scenario
-from agents_model.fingerprint import load_fingerprint, replay
 from agents_model.model import WmoModel
 from agents_model.params import by_name
+from agents_model.runner import load_fingerprint, replay
 from agents_model.viz import charts, compare, i18n, limits
 from agents_model.viz.components import use_app
 from agents_model.viz.layout import extend_layout, graph_layout
