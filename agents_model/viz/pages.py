@@ -23,6 +23,7 @@ import solara.lab
 
 from agents_model.scenario import ScenarioError
 from agents_model.viz import charts, limits
+from agents_model.viz.about import ABOUT, GLOSSARY, MECHANISMS
 from agents_model.viz.compare import BAND_KPIS, CompareRunner, SameDesigns, check_spec
 from agents_model.viz.compare import sentences as compare_sentences
 from agents_model.viz.compare import table_rows as compare_table_rows
@@ -46,7 +47,7 @@ from agents_model.viz.components import (
     region_title,
     use_app,
 )
-from agents_model.viz.i18n import ABOUT, GLOSSARY, LANGS, MECHANISMS, num, param_label, t
+from agents_model.viz.i18n import LANGS, num, param_label, t
 from agents_model.viz.state import OWN, Message, Session, designs, regions
 
 __all__ = ["NAV", "AboutPage", "ComparePage", "GlossaryPage", "Layout", "SimulatePage"]
