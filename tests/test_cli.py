@@ -152,21 +152,19 @@ def test_unknown_key_in_scenario_file_names_file_and_key(tmp_path):
     assert_one_line_error(result, str(path), "tarif_factor")
 
 
-def test_wrong_type_in_scenario_file(tmp_path):
-    path = write_region(tmp_path, '[design]\ntariff_factor = "low"\n')
+@pytest.mark.parametrize(("table", "words"), [
+    ('[design]\ntariff_factor = "low"\n', ("tariff_factor", "'low'")),
+    ("[design]\ncontract_years = 99\n", ("contract_years", "from 1 to 15")),
+], ids=["wrong type", "out of range: names the allowed range"])
+def test_bad_value_in_scenario_file_is_named(tmp_path, table, words):
+    path = write_region(tmp_path, table)
     result = invoke("run", path, *TINY)
-    assert_one_line_error(result, str(path), "tariff_factor", "'low'")
+    assert_one_line_error(result, str(path), *words)
 
 
 def test_out_of_range_value_names_the_allowed_range(tiny):
     result = invoke("run", tiny, *TINY, "--set", "tariff_factor=9")
     assert_one_line_error(result, "tariff_factor", "from 0.3 to 2")
-
-
-def test_out_of_range_value_in_file_names_the_allowed_range(tmp_path):
-    path = write_region(tmp_path, "[design]\ncontract_years = 99\n")
-    result = invoke("run", path, *TINY)
-    assert_one_line_error(result, str(path), "contract_years", "from 1 to 15")
 
 
 def test_unknown_set_key(tiny):

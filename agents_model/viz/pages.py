@@ -125,18 +125,11 @@ def SimulatePage():
             RunControls()
             MessageBar(session.message.value, lang)
             with solara.lab.Tabs(value=session.tab, lazy=True):
-                solara.lab.Tab(t("view_kpis", lang), classes=["wmo-tab-kpis"],
-                               children=[KpiView(view, lang)])
-                solara.lab.Tab(t("view_network", lang), classes=["wmo-tab-network"],
-                               children=[NetworkView(view, lang)])
-                solara.lab.Tab(t("view_market", lang), classes=["wmo-tab-market"],
-                               children=[MarketView(view, lang)])
-                solara.lab.Tab(t("view_flow", lang), classes=["wmo-tab-flow"],
-                               children=[FlowView(view, lang)])
-                solara.lab.Tab(t("view_events", lang), classes=["wmo-tab-events"],
-                               children=[EventLog(view, lang)])
-                solara.lab.Tab(t("view_export", lang), classes=["wmo-tab-export"],
-                               children=[ExportPanel(view, lang)])
+                for name, component in (("kpis", KpiView), ("network", NetworkView),
+                                        ("market", MarketView), ("flow", FlowView),
+                                        ("events", EventLog), ("export", ExportPanel)):
+                    solara.lab.Tab(t(f"view_{name}", lang), classes=[f"wmo-tab-{name}"],
+                                   children=[component(view, lang)])
     return main
 
 
