@@ -18,13 +18,16 @@ from typing import Any
 from agents_model.params import PARAMS, SECTIONS, Param, by_name, defaults
 
 __all__ = [
+    "EffectiveDefault",
     "MunicipalitySpec",
     "Scenario",
     "ScenarioError",
     "Switch",
     "list_scenarios",
+    "effective_defaults",
     "load_scenario",
     "parse_overrides",
+    "read_toml",
     "resolve",
 ]
 
@@ -142,7 +145,7 @@ class Scenario:
     def with_design(self, path: str | Path) -> Scenario:
         """Return a copy with a governance file's values laid over this scenario."""
         path = resolve(path, "governance")
-        data = _read_toml(path)
+        data = read_toml(path)
         values = dict(self.values)
         switches = list(self.switches)
         for section, table in data.items():
@@ -185,7 +188,7 @@ def base_values() -> dict[str, Any]:
     if key not in _BASE_CACHE:
         values = defaults()
         if CALIBRATED.is_file():
-            data = _read_toml(CALIBRATED)
+            data = read_toml(CALIBRATED)
             table = data.get("calibrated", {})
             if not isinstance(table, dict):
                 raise ScenarioError(f"{CALIBRATED}: [calibrated] must be a table")
@@ -238,7 +241,7 @@ def load_scenario(path: str | Path, design: str | Path | None = None,
         ScenarioError: The file is missing, unreadable or holds an invalid key or value.
     """
     path = resolve(path, "regions")
-    data = _read_toml(path)
+    data = read_toml(path)
     values = base_values()
     municipalities: list[MunicipalitySpec] = []
     switches: list[Switch] = []
@@ -283,7 +286,12 @@ def parse_overrides(items: list[str] | tuple[str, ...]) -> dict[str, Any]:
 # --- internals ---------------------------------------------------------------------------------
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
+    """Read a TOML file.
+
+    Raises:
+        ScenarioError: The file cannot be read or is not valid TOML (the message names it).
+    """
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
@@ -413,3 +421,38 @@ def _check_consistency(scenario: Scenario, origin: str) -> None:
     if v["share_large"] + v["share_medium"] > 1.0:
         raise ScenarioError(f"{origin}: key 'market.share_large' + 'market.share_medium' must "
                             f"not exceed 1, got {v['share_large'] + v['share_medium']:g}")
+
+
+# --- effective defaults ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EffectiveDefault:
+    """A parameter's default as every run starts from it, and where that value comes from.
+
+    Attributes:
+        value: The effective default: the calibrated value where there is one, else the
+            table's default (what :func:`base_values` gives).
+        table: The default of the parameter table.
+        origin: ``"calibration"`` (set in ``calibration/calibrated.toml``) or ``"table"``.
+    """
+
+    value: Any
+    table: Any
+    origin: str
+
+
+def effective_defaults() -> dict[str, EffectiveDefault]:
+    """Every parameter's effective default next to its table default, by name.
+
+    Raises:
+        ScenarioError: The calibrated file is invalid.
+    """
+    values = base_values()
+    calibrated: set[str] = set()
+    if CALIBRATED.is_file():
+        table = read_toml(CALIBRATED).get("calibrated", {})
+        calibrated = {_lookup(key, str(CALIBRATED)).name for key in table}
+    return {p.name: EffectiveDefault(values[p.name], p.default,
+                                     "calibration" if p.name in calibrated else "table")
+            for p in PARAMS}

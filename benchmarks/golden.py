@@ -21,8 +21,6 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-import pandas as pd
-
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -93,8 +91,8 @@ def first_difference(old: dict, new: dict) -> str:
         if a != b:
             if b is None:
                 return f"KPI {col} missing"
-            month = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a),
-                                                                                 len(b)))
+            pairs = enumerate(zip(a, b, strict=False))
+            month = next((i for i, (x, y) in pairs if x != y), min(len(a), len(b)))
             return f"KPI {col} from month {month}: {a[month:month + 1]} -> {b[month:month + 1]}"
     for part in ("providers", "events", "draws"):
         if old[part] != new[part]:

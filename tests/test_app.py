@@ -14,10 +14,10 @@ import solara
 from solara.components.echarts import EchartsWidget
 
 from agents_model import load_scenario
-from agents_model.fingerprint import load_fingerprint, replay
 from agents_model.model import WmoModel
 from agents_model.params import by_name
-from agents_model.viz import charts, compare, i18n, limits
+from agents_model.runner import load_fingerprint, replay
+from agents_model.viz import about, charts, compare, i18n, limits
 from agents_model.viz.components import use_app
 from agents_model.viz.layout import extend_layout, graph_layout
 from agents_model.viz.pages import Layout, SimulatePage
@@ -342,8 +342,8 @@ def test_every_lever_explains_itself_in_both_languages():
 
 
 def test_glossary_has_both_meanings_for_every_row():
-    assert len(i18n.GLOSSARY) >= 23
-    for dutch, model, english, meaning_nl in i18n.GLOSSARY:
+    assert len(about.GLOSSARY) >= 23
+    for dutch, model, english, meaning_nl in about.GLOSSARY:
         assert dutch and model and english and meaning_nl and english != meaning_nl
 
 

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from agents_model import scenario as scenario_module
-from agents_model.calibration import (
+from agents_model.analysis.calibration import (
     TARGETS,
     Target,
     calibrated_values,
@@ -26,8 +26,8 @@ from agents_model.calibration import (
     statistic,
 )
 from agents_model.cli import main
-from agents_model.experiment import ExperimentError
 from agents_model.params import priors
+from agents_model.runner import ExperimentError
 from agents_model.scenario import ScenarioError, load_scenario
 
 
@@ -170,7 +170,7 @@ def test_calibration_pipeline_end_to_end(tmp_path, monkeypatch):
 
 
 def test_installing_calibrated_defaults_says_where_and_fails_cleanly(tmp_path):
-    from agents_model.cli_calibration import install_calibrated
+    from agents_model.cli.calibration import install_calibrated
 
     source = tmp_path / "analysis" / "calibrated.toml"
     source.parent.mkdir()

@@ -10,7 +10,9 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from agents_model import scenario as scenario_module
 from agents_model.cli import main
+from agents_model.scenario import effective_defaults
 
 TINY_REGION = """\
 [scenario]
@@ -150,21 +152,19 @@ def test_unknown_key_in_scenario_file_names_file_and_key(tmp_path):
     assert_one_line_error(result, str(path), "tarif_factor")
 
 
-def test_wrong_type_in_scenario_file(tmp_path):
-    path = write_region(tmp_path, '[design]\ntariff_factor = "low"\n')
+@pytest.mark.parametrize(("table", "words"), [
+    ('[design]\ntariff_factor = "low"\n', ("tariff_factor", "'low'")),
+    ("[design]\ncontract_years = 99\n", ("contract_years", "from 1 to 15")),
+], ids=["wrong type", "out of range: names the allowed range"])
+def test_bad_value_in_scenario_file_is_named(tmp_path, table, words):
+    path = write_region(tmp_path, table)
     result = invoke("run", path, *TINY)
-    assert_one_line_error(result, str(path), "tariff_factor", "'low'")
+    assert_one_line_error(result, str(path), *words)
 
 
 def test_out_of_range_value_names_the_allowed_range(tiny):
     result = invoke("run", tiny, *TINY, "--set", "tariff_factor=9")
     assert_one_line_error(result, "tariff_factor", "from 0.3 to 2")
-
-
-def test_out_of_range_value_in_file_names_the_allowed_range(tmp_path):
-    path = write_region(tmp_path, "[design]\ncontract_years = 99\n")
-    result = invoke("run", path, *TINY)
-    assert_one_line_error(result, str(path), "contract_years", "from 1 to 15")
 
 
 def test_unknown_set_key(tiny):
@@ -219,6 +219,33 @@ def test_params_section_and_markdown():
     assert result.stdout.startswith("| section | name |")
     assert "`tariff_factor`" in result.stdout
     assert "| region |" not in result.stdout
+
+
+def _row(text: str, name: str) -> str:
+    return next(ln for ln in text.splitlines() if f" {name} " in ln or f"`{name}`" in ln
+                or ln.startswith(f"{name} "))
+
+
+def test_params_show_the_default_every_run_starts_from(tmp_path, monkeypatch):
+    calibrated = tmp_path / "calibrated.toml"
+    calibrated.write_text("[calibrated]\nsigma_large = 0.4242\n")
+    monkeypatch.setattr(scenario_module, "CALIBRATED", calibrated)
+    for args in ((), ("--section", "market"), ("--markdown",)):
+        result = invoke("params", *args)
+        assert result.exit_code == 0, result.output
+        line = _row(result.stdout, "sigma_large")
+        assert "calibration" in line
+        assert line.index("0.4242") < line.index("0.55"), line  # effective, then the table's
+        assert "table" in _row(result.stdout, "sigma_small")
+
+
+def test_params_show_the_shipped_calibrated_defaults():
+    calibrated = {n: e for n, e in effective_defaults().items() if e.origin == "calibration"}
+    assert calibrated, "calibration/calibrated.toml sets no parameter"
+    result = invoke("params")
+    for name, e in calibrated.items():
+        line = _row(result.stdout, name)
+        assert f" {e.value} " in line and "calibration" in line, line
 
 
 def test_params_unknown_section():

@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from agents_model.experiment import Experiment, make_executor, read_results, run_experiment
+from agents_model.runner import Experiment, make_executor, read_results, run_experiment
 
 distributed = pytest.importorskip(
     "distributed", reason="the Dask tests need dask[distributed] (pip install -e '.[cluster]')")

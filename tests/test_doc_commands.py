@@ -32,7 +32,7 @@ import pytest
 from click.testing import CliRunner
 
 from agents_model.cli import main
-from agents_model.experiment import OWN_DESIGN, ExperimentError, load_experiment
+from agents_model.runner import OWN_DESIGN, ExperimentError, load_experiment
 from agents_model.scenario import (
     ScenarioError,
     list_scenarios,

@@ -95,6 +95,24 @@ def test_every_parameter_is_in_parameters_md():
     assert not missing
 
 
+def test_parameters_md_shows_the_effective_defaults():
+    from agents_model.scenario import effective_defaults
+
+    text = read("parameters.md")
+    rows = {line.split(" | ")[0].strip("| `"): line for line in text.splitlines()
+            if line.startswith("| `")}
+    effective = effective_defaults()
+    calibrated = [n for n, e in effective.items() if e.origin == "calibration"]
+    assert calibrated
+    for name in calibrated:
+        e = effective[name]
+        cells = f"| `{name}` | `{e.value!r}` | `{e.table!r}` | calibration |"
+        assert rows[name].startswith(cells), rows[name]
+    table = repr(effective["tariff_factor"].table)
+    cells = f"| `tariff_factor` | `{table}` | `{table}` | table |"
+    assert rows["tariff_factor"].startswith(cells), rows["tariff_factor"]
+
+
 def test_every_section_has_a_heading_in_parameters_md():
     text = read("parameters.md")
     missing = [s for s in params.SECTIONS if f"\n## {s}\n" not in text]

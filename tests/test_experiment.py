@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from agents_model.cli import main
-from agents_model.experiment import (
+from agents_model.runner.experiments import (
     Experiment,
     ExperimentError,
     RunSpec,

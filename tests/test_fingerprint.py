@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from agents_model import WmoModel, load_scenario
 from agents_model.cli import main
 from agents_model.events import Event, describe, month_label
-from agents_model.fingerprint import fingerprint, load_fingerprint, replay
+from agents_model.runner.fingerprints import fingerprint, load_fingerprint, replay
 from agents_model.scenario import ScenarioError
 
 

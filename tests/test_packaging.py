@@ -20,7 +20,7 @@ PROBE = """
 import json, sys
 import agents_model
 from agents_model import WmoModel, load_scenario
-from agents_model.calibration import TARGETS
+from agents_model.analysis.calibration import TARGETS
 from agents_model.scenario import CALIBRATED, SCENARIO_ROOT, base_values, list_scenarios
 from agents_model.viz.app import routes
 model = WmoModel(load_scenario("leiden_2015", design="consortium"), rng=3,

@@ -11,10 +11,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from agents_model.cli import main
-from agents_model.experiment import Experiment, ExperimentError, read_results, run_experiment
-from agents_model.metrics import KPI_UNITS
-from agents_model.report import (
+from agents_model.analysis.report import (
     KPI_DIRECTION,
     REPORT_KPIS,
     end_summary,
@@ -25,6 +22,9 @@ from agents_model.report import (
     verdict,
     write_report,
 )
+from agents_model.cli import main
+from agents_model.metrics import KPI_UNITS
+from agents_model.runner import Experiment, ExperimentError, read_results, run_experiment
 
 T_975_2 = 4.302652729911275  # t(0.975, 2 degrees of freedom)
 PNG = b"\x89PNG\r\n\x1a\n"

@@ -9,11 +9,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from agents_model.cli import _Group
-from agents_model.cli_sensitivity import sensitivity
-from agents_model.experiment import ExperimentError
-from agents_model.params import by_name
-from agents_model.sensitivity import (
+from agents_model.analysis.sensitivity import (
     DIFFERENCE,
     FACTORS,
     OUTCOMES,
@@ -24,6 +20,10 @@ from agents_model.sensitivity import (
     build_experiment,
     sample,
 )
+from agents_model.cli.group import Group
+from agents_model.cli.sensitivity import sensitivity
+from agents_model.params import by_name
+from agents_model.runner import ExperimentError
 
 PNG = b"\x89PNG\r\n\x1a\n"
 TOY = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[0.0, 1.0]] * 3}
@@ -161,7 +161,7 @@ def test_invalid_samples_and_design_levers_are_refused():
 
 
 def cli(*args):
-    group = _Group(name="wmo-abm", commands={"sensitivity": sensitivity})
+    group = Group(name="wmo-abm", commands={"sensitivity": sensitivity})
     return CliRunner().invoke(group, ["sensitivity", *map(str, args)], prog_name="wmo-abm")
 
 

@@ -24,13 +24,11 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter
 
 from agents_model.metrics import KPI_UNITS
 from agents_model.products import STATES
 from agents_model.viz import limits
 from agents_model.viz.i18n import (
-    fmt,
     kpi_label,
     provider_kind_label,
     state_label,
@@ -74,33 +72,6 @@ def _figure(width: float, height: float, rows: int = 1, cols: int = 1):
     fig = Figure(figsize=(width, height), layout="constrained")
     axes = fig.subplots(rows, cols, squeeze=False)
     return fig, axes
-
-
-def _thousands(lang: str) -> FuncFormatter:
-    def form(x: float, _pos: int) -> str:
-        if abs(x) >= 1e6:
-            return fmt(x / 1e6, lang, 1) + "M"
-        if abs(x) >= 1e3:
-            return fmt(x / 1e3, lang, 0) + "k"
-        return fmt(x, lang, 0)
-    return FuncFormatter(form)
-
-
-def _style(ax, title: str, ylabel: str = "", legend: bool = True) -> None:
-    ax.set_title(title, fontsize=10, loc="left")
-    if ylabel:
-        ax.set_ylabel(ylabel, fontsize=8)
-    ax.tick_params(labelsize=8)
-    ax.grid(True, alpha=0.3)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    if legend and ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=7, frameon=False, loc="best")
-
-
-def _line(ax, x, y, label: str, color: str, width: float = 1.5, style: str = "-") -> None:
-    ax.plot(x, y, style, color=color, linewidth=width, label=label,
-            marker="o" if len(x) == 1 else None, markersize=3)
 
 
 _MONTH_ABBR: dict[str, tuple[str, ...]] = {

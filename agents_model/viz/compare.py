@@ -1,13 +1,13 @@
 """Comparing two designs on one region over several seeds, for the browser app.
 
-The comparison page runs an :class:`agents_model.experiment.Experiment` with two designs (the
+The comparison page runs an :class:`agents_model.runner.Experiment` with two designs (the
 first is the baseline) in a background thread of the visitor's session, in a temporary folder
 of its own that is removed afterwards. Designs share their seeds, so every difference is paired
 by seed, as in ``wmo-abm compare``. At most :data:`limits.COMPARE_SLOTS` comparisons run at once
 on a server; a further one waits for a free slot, so a class can share the machine.
 
-Statistics come from :mod:`agents_model.report`; this module turns them into bands over time,
-a table and sentences in English or Dutch.
+Statistics come from :mod:`agents_model.analysis.report`; this module turns them into bands
+over time, a table and sentences in English or Dutch.
 """
 
 from __future__ import annotations
@@ -23,15 +23,15 @@ import pandas as pd
 import solara
 from scipy import stats
 
-from agents_model.experiment import Experiment, read_results, run_experiment
-from agents_model.metrics import KPI_UNITS
-from agents_model.report import (
+from agents_model.analysis.report import (
     REPORT_KPIS,
     end_values,
     paired_differences,
     summarise,
     verdict,
 )
+from agents_model.metrics import KPI_UNITS
+from agents_model.runner import Experiment, read_results, run_experiment
 from agents_model.scenario import ScenarioError
 from agents_model.viz import limits
 from agents_model.viz.i18n import fmt, kpi_label, t, unit

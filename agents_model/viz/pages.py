@@ -23,6 +23,7 @@ import solara.lab
 
 from agents_model.scenario import ScenarioError
 from agents_model.viz import charts, limits
+from agents_model.viz.about import ABOUT, GLOSSARY, MECHANISMS
 from agents_model.viz.compare import BAND_KPIS, CompareRunner, SameDesigns, check_spec
 from agents_model.viz.compare import sentences as compare_sentences
 from agents_model.viz.compare import table_rows as compare_table_rows
@@ -46,7 +47,7 @@ from agents_model.viz.components import (
     region_title,
     use_app,
 )
-from agents_model.viz.i18n import ABOUT, GLOSSARY, LANGS, MECHANISMS, num, param_label, t
+from agents_model.viz.i18n import LANGS, num, param_label, t
 from agents_model.viz.state import OWN, Message, Session, designs, regions
 
 __all__ = ["NAV", "AboutPage", "ComparePage", "GlossaryPage", "Layout", "SimulatePage"]
@@ -124,18 +125,11 @@ def SimulatePage():
             RunControls()
             MessageBar(session.message.value, lang)
             with solara.lab.Tabs(value=session.tab, lazy=True):
-                solara.lab.Tab(t("view_kpis", lang), classes=["wmo-tab-kpis"],
-                               children=[KpiView(view, lang)])
-                solara.lab.Tab(t("view_network", lang), classes=["wmo-tab-network"],
-                               children=[NetworkView(view, lang)])
-                solara.lab.Tab(t("view_market", lang), classes=["wmo-tab-market"],
-                               children=[MarketView(view, lang)])
-                solara.lab.Tab(t("view_flow", lang), classes=["wmo-tab-flow"],
-                               children=[FlowView(view, lang)])
-                solara.lab.Tab(t("view_events", lang), classes=["wmo-tab-events"],
-                               children=[EventLog(view, lang)])
-                solara.lab.Tab(t("view_export", lang), classes=["wmo-tab-export"],
-                               children=[ExportPanel(view, lang)])
+                for name, component in (("kpis", KpiView), ("network", NetworkView),
+                                        ("market", MarketView), ("flow", FlowView),
+                                        ("events", EventLog), ("export", ExportPanel)):
+                    solara.lab.Tab(t(f"view_{name}", lang), classes=[f"wmo-tab-{name}"],
+                                   children=[component(view, lang)])
     return main
 
 

@@ -28,9 +28,9 @@ import pandas as pd
 import solara
 
 from agents_model.events import Event
-from agents_model.fingerprint import fingerprint
 from agents_model.model import WmoModel
 from agents_model.params import by_name
+from agents_model.runner import fingerprint
 from agents_model.scenario import Scenario, ScenarioError, list_scenarios, load_scenario, resolve
 from agents_model.viz import limits
 from agents_model.viz.i18n import LEVERS

@@ -1,15 +1,30 @@
-"""The ``wmo-abm calibrate`` command (see :mod:`agents_model.calibration`)."""
+"""The calibration commands: ``calibrate`` and ``check-calibration``.
+
+See :mod:`agents_model.analysis.calibration`.
+"""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import click
 
-from agents_model.cli_options import runner_options, targets_options
+from agents_model.cli.running import run_with_progress, runner_options
 
-__all__ = ["calibrate", "check_calibration", "install_calibrated"]
+__all__ = ["calibrate", "check_calibration", "install_calibrated", "targets_options"]
+
+
+def targets_options(func: Any) -> Any:
+    """``--scale`` and ``--targets`` of the calibration commands."""
+    func = click.option("--targets", "targets_file",
+                        type=click.Path(dir_okay=False, path_type=Path), default=None,
+                        help="Targets file (default: calibration/targets.toml).")(func)
+    func = click.option("--scale", type=click.FloatRange(0.001, 10.0), default=1.0,
+                        show_default=True,
+                        help="Population scale of the runs (T1 counts providers: use 1).")(func)
+    return func
 
 
 @click.command("calibrate")
@@ -41,15 +56,19 @@ def calibrate(budget: int, seeds: int, rounds: int, pick: str, scale: float,
     the same command again computes only what is missing. Writes OUT/analysis/ (report.md,
     scores, posterior, calibrated.toml).
     """
-    from agents_model.calibration import TARGETS, load_targets, run_rounds, write_analysis
-    from agents_model.cli import _run_experiment
+    from agents_model.analysis.calibration import (
+        TARGETS,
+        load_targets,
+        run_rounds,
+        write_analysis,
+    )
 
     targets = load_targets(targets_file or TARGETS)
     click.echo(f"calibration: {rounds} round(s) of {budget} parameter sets x "
                f"{len(targets.variants)} variants x {seeds} seeds", err=True)
     done = run_rounds(targets, budget, seeds, scale, rounds, out,
-                      lambda experiment, folder: _run_experiment(experiment, folder, workers,
-                                                                 scheduler, quiet))
+                      lambda experiment, folder: run_with_progress(experiment, folder, workers,
+                                                                   scheduler, quiet))
     summary = write_analysis(done, targets, out / "analysis", pick)
     click.echo(f"{summary['method']}; {summary['accepted']} of {summary['sampled']} parameter "
                "sets kept.")
@@ -103,18 +122,17 @@ def check_calibration(seeds: int, scale: float, targets_file: Path | None, out: 
     spread over seeds against its accepted range. Writes OUT/check.md and OUT/check.csv;
     exits 1 when a pattern is not met.
     """
-    from agents_model.calibration import (
+    from agents_model.analysis.calibration import (
         TARGETS,
         check,
         check_experiment,
         check_report,
         load_targets,
     )
-    from agents_model.cli import _run_experiment
 
     targets = load_targets(targets_file or TARGETS)
     experiment = check_experiment(targets, seeds, scale)
-    _run_experiment(experiment, out, workers, scheduler, quiet)
+    run_with_progress(experiment, out, workers, scheduler, quiet)
     table = check(out, targets)
     table.to_csv(out / "check.csv", index=False)
     (out / "check.md").write_text(check_report(table, targets, experiment))

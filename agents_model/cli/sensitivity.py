@@ -1,25 +1,23 @@
 """The ``sensitivity`` command: global sensitivity analysis of behaviour and policy parameters.
 
 ``wmo-abm sensitivity --method morris --n 10`` draws a SALib sample over the parameters of
-:data:`agents_model.sensitivity.FACTORS`, runs every point under open house and strategic
+:data:`agents_model.analysis.sensitivity.FACTORS`, runs every point under open house and strategic
 partners with shared seeds through the experiment runner (local processes, this process or a
 Dask cluster; interrupted runs resume), and writes the analysis into ``OUT/analysis/``:
 ``indices.csv``, ``outcomes.csv``, ``figures/*.png`` and ``report.md``.
 
 Bad input (unknown method, N out of bounds, a folder holding another experiment) raises
-:class:`agents_model.experiment.ExperimentError` or :class:`click.BadParameter`; under the
+:class:`agents_model.runner.ExperimentError` or :class:`click.BadParameter`; under the
 ``wmo-abm`` group it is printed as one line and the exit status is 2.
 """
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import click
 
-from agents_model.cli_options import runner_options
-from agents_model.experiment import ExperimentError
+from agents_model.cli.running import run_with_progress, runner_options, where_runs_go
 
 __all__ = ["sensitivity"]
 
@@ -50,35 +48,20 @@ def sensitivity(method: str, n: int | None, seeds: int, years: int, region: str,
     analysis covers transformation, spend, waiting time, trust both ways and regional cohesion
     under each design and their difference. Running the same command again resumes.
     """
-    from agents_model.experiment import make_executor, run_experiment
-    from agents_model.sensitivity import METHODS, analyse_folder, build_experiment
+    from agents_model.analysis.sensitivity import analyse_folder, build_experiment
+    from agents_model.analysis.sensitivity.problem import check_method
 
     method = method.strip().lower()
-    if method not in METHODS:
-        raise ExperimentError(f"--method: must be one of {', '.join(METHODS)}, got {method!r}")
+    check_method(method)
     if n is None:
         n = 10 if method == "morris" else 64
     experiment = build_experiment(method, n, seeds=seeds, years=years, region=region,
                                   scale=scale)
     out = out or Path("out") / f"sensitivity_{method}"
-    runs = experiment.runs()
-    where = f"Dask scheduler {scheduler}" if scheduler else \
-        ("this process" if workers == 0 else f"{workers or 'all'} local worker(s)")
-    click.echo(f"{experiment.name}: {len(experiment.sample_rows)} points x "
-               f"{len(experiment.designs)} designs x {seeds} seeds = {len(runs)} runs on "
-               f"{where}; results in {out}", err=True)
-    executor, close = make_executor(workers, scheduler)
-    start = time.perf_counter()
-    try:
-        result = run_experiment(experiment, out, executor, progress=not quiet)
-    finally:
-        close()
-    wall = time.perf_counter() - start
-    click.echo(f"{result.ok} runs finished now, {result.skipped} were already done, "
-               f"{result.failed} failed (of {result.total}).")
-    for run_id, error in result.failures[:10]:
-        click.echo(f"  failed {run_id}: {error}")
-    facts = {"where": where}
+    plan = (f"{len(experiment.sample_rows)} points x {len(experiment.designs)} designs x "
+            f"{seeds} seeds = {len(experiment.runs())} runs")
+    result, wall = run_with_progress(experiment, out, workers, scheduler, quiet, plan=plan)
+    facts = {"where": where_runs_go(workers, scheduler)}
     if result.skipped == 0:
         facts["wall_seconds"] = wall
     report = analyse_folder(out, facts=facts, experiment=experiment)

@@ -35,7 +35,7 @@ import os
 import time
 import tomllib
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
@@ -55,14 +55,17 @@ from agents_model.scenario import (
 )
 
 __all__ = [
+    "OWN_DESIGN",
     "Experiment",
     "ExperimentError",
     "RunSpec",
+    "Summary",
     "execute",
     "load_experiment",
     "make_executor",
     "read_results",
     "run_experiment",
+    "short_label",
 ]
 
 OWN_DESIGN = "own"
@@ -154,7 +157,7 @@ class Experiment:
                 raise ExperimentError(f"{where}: key '{name}' must be an integer from {low} to "
                                       f"{high}, got {value!r}")
         for kind, names in (("regions", self.regions), ("designs", self.designs)):
-            labels = [_label(n) for n in names]
+            labels = [short_label(n) for n in names]
             if len(set(labels)) != len(labels):
                 raise ExperimentError(f"{where}: '{kind}' names each entry once; got "
                                       f"{', '.join(names)}")
@@ -240,8 +243,8 @@ class Experiment:
                 params = {**self.fixed, **point}
                 for i, seed in enumerate(seeds):
                     for design in self.designs:
-                        key = json.dumps([_label(region), _label(design), params, i, seed,
-                                          self.years], sort_keys=True, default=str)
+                        key = json.dumps([short_label(region), short_label(design), params, i,
+                                          seed, self.years], sort_keys=True, default=str)
                         run_id = hashlib.sha1(key.encode()).hexdigest()[:12]
                         out.append(RunSpec(run_id, _absolute(region), _absolute(design), p,
                                            params, i, seed, self.years))
@@ -349,8 +352,8 @@ def _with_ids(frame: pd.DataFrame, spec: RunSpec) -> pd.DataFrame:
     frame = frame.copy()
     frame.insert(0, "seed_index", spec.seed_index)
     frame.insert(0, "point", spec.point)
-    frame.insert(0, "design", _label(spec.design))
-    frame.insert(0, "region", _label(spec.region))
+    frame.insert(0, "design", short_label(spec.design))
+    frame.insert(0, "region", short_label(spec.region))
     frame.insert(0, "run_id", spec.run_id)
     return frame
 
@@ -361,9 +364,9 @@ def _absolute(name: str) -> str:
     return str(path.resolve()) if path.suffix == ".toml" and path.is_file() else name
 
 
-def _label(name: str) -> str:
-    """Short label of a region or design given as a bare name or a path."""
-    return Path(name).stem if name.endswith(".toml") else name
+def short_label(name: str) -> str:
+    """Short label of a region or design given as a bare name or a path (as in the tables)."""
+    return Path(name).stem if str(name).endswith(".toml") else str(name)
 
 
 # --- executors ----------------------------------------------------------------------------------
@@ -485,8 +488,9 @@ def store(result: dict[str, Any], spec: RunSpec, experiment: Experiment, out: Pa
         _write_parquet(result["kpis"], out / "kpis" / f"{spec.run_id}.parquet")
         _write_parquet(result["providers"], out / "providers" / f"{spec.run_id}.parquet")
     row = pd.DataFrame([{
-        "run_id": spec.run_id, "experiment": experiment.name, "region": _label(spec.region),
-        "design": _label(spec.design), "point": spec.point,
+        "run_id": spec.run_id, "experiment": experiment.name,
+        "region": short_label(spec.region), "design": short_label(spec.design),
+        "point": spec.point,
         "params": json.dumps(spec.params, sort_keys=True), "seed_index": spec.seed_index,
         "seed": spec.seed, "years": spec.years, "status": result["status"],
         "error": result["error"], "duration_s": float(result["duration_s"]),
@@ -622,8 +626,3 @@ def read_results(out: str | Path) -> dict[str, pd.DataFrame]:
             frame = frame[frame["run_id"].isin(ok)].reset_index(drop=True)
         tables[name] = frame
     return tables
-
-
-def spec_list(runs: Iterable[RunSpec]) -> list[dict[str, Any]]:
-    """Run specs as plain dicts (for display)."""
-    return [asdict(r) for r in runs]

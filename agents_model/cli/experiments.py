@@ -1,0 +1,99 @@
+"""Experiments over many seeds and their report: ``sweep``, ``compare`` and ``report``.
+
+The runs go through :mod:`agents_model.runner`; the statistics and the report come from
+:mod:`agents_model.analysis.report`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from agents_model.cli.group import PROG
+from agents_model.cli.running import run_with_progress, runner_options
+from agents_model.scenario import parse_overrides
+
+__all__ = ["compare", "report", "sweep"]
+
+
+@click.command()
+@click.argument("experiment_file")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Results folder (default: out/<experiment name>).")
+@runner_options
+def sweep(experiment_file: str, out: Path | None, workers: int | None, scheduler: str | None,
+          quiet: bool) -> None:
+    """Run an experiment file (regions x designs x parameters x seeds).
+
+    Finished runs are written as they complete; running the same command again resumes and
+    computes only what is missing. Read the results with `wmo-abm report OUT`.
+    """
+    from agents_model.runner import load_experiment
+
+    experiment = load_experiment(experiment_file)
+    out = out or Path("out") / experiment.name
+    run_with_progress(experiment, out, workers, scheduler, quiet)
+    click.echo(f"Results in {out}; a report: {PROG} report {out}")
+
+
+@click.command()
+@click.argument("region")
+@click.argument("more", nargs=-1)
+@click.option("--designs", "designs_flag", is_flag=True,
+              help="The designs to compare follow REGION (the first is the baseline).")
+@click.option("--seeds", type=click.IntRange(1, 10_000), default=30, show_default=True,
+              help="Seeds per design.")
+@click.option("--years", type=click.IntRange(1, 50), default=10, show_default=True)
+@click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
+              help="Set a parameter for every run (repeatable).")
+@click.option("--root-seed", type=int, default=20150101, show_default=True,
+              help="Root of the seed sequence.")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Results folder (default: out/compare_<region>_<designs>).")
+@runner_options
+def compare(region: str, more: tuple[str, ...], designs_flag: bool, seeds: int, years: int,
+            settings: tuple[str, ...], root_seed: int, out: Path | None,
+            workers: int | None, scheduler: str | None, quiet: bool) -> None:
+    """Compare designs on one region over many seeds.
+
+    Example: wmo-abm compare leiden_2015 --designs open_house strategic_partners consortium
+    --seeds 30 --years 10
+    """
+    from agents_model.analysis.report import end_summary
+    from agents_model.runner import Experiment, read_results
+
+    designs = list(more)
+    if not designs:
+        raise click.UsageError("name at least one design after --designs")
+    region_label = Path(region).stem
+    experiment = Experiment(
+        name=f"compare_{region_label}", regions=[region], designs=designs, seeds=seeds,
+        years=years, root_seed=root_seed, fixed=parse_overrides(settings),
+        baseline=designs[0],
+        description=f"{', '.join(designs)} on {region_label}, {seeds} seeds, {years} years")
+    out = out or Path("out") / f"compare_{region_label}_{'_'.join(Path(d).stem for d in designs)}"
+    run_with_progress(experiment, out, workers, scheduler, quiet)
+    click.echo("")
+    click.echo(end_summary(read_results(out), baseline=designs[0], spec=experiment.to_dict()))
+    click.echo(f"\nFull report: {PROG} report {out}")
+
+
+@click.command()
+@click.argument("directory", metavar="DIR", type=click.Path(path_type=Path))
+@click.option("--baseline", "-b", metavar="NAME", default=None,
+              help="Design the others are compared with [default: the experiment's baseline, "
+                   "else its first design].")
+def report(directory: Path, baseline: str | None) -> None:
+    """Write a report of the experiment in DIR (DIR/report/report.md with figures).
+
+    Prints the path of the report and the end-of-run comparison of the designs: each KPI's
+    mean and 95% interval over seeds, and each design's difference against the baseline,
+    paired by seed.
+    """
+    from agents_model.analysis.report import write_report
+
+    path = write_report(directory, baseline=baseline)
+    click.echo(f"Report: {path}")
+    click.echo("")
+    click.echo((path.parent / "summary.txt").read_text(encoding="utf-8").rstrip("\n"))

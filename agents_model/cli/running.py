@@ -1,0 +1,77 @@
+"""Running experiments from the command line: where runs go, and a run with a progress bar.
+
+:func:`runner_options` adds ``--workers``, ``--scheduler`` and ``--quiet`` to a command;
+:func:`run_with_progress` runs an experiment on the executor they choose, with a progress bar on
+stderr, and reports what finished and what failed. Every command that runs experiments
+(``sweep``, ``compare``, ``calibrate``, ``check-calibration``, ``sensitivity``) goes through it.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from agents_model.runner import Experiment, Summary
+
+__all__ = ["run_with_progress", "runner_options", "where_runs_go"]
+
+
+def runner_options(func: Any) -> Any:
+    """``--workers``, ``--scheduler`` and ``--quiet``: where and how visibly runs execute."""
+    func = click.option("--quiet", "-q", is_flag=True, help="Do not show the progress bar.")(func)
+    func = click.option("--scheduler", metavar="ADDR", envvar="DASK_SCHEDULER_ADDRESS",
+                        default=None,
+                        help="Run on a Dask cluster (tcp://host:port; also "
+                             "DASK_SCHEDULER_ADDRESS).")(func)
+    func = click.option("--workers", "-w", type=click.IntRange(0, 512), default=None,
+                        help="Local worker processes (default: number of cores; 0: run in "
+                             "this process).")(func)
+    return func
+
+
+def where_runs_go(workers: int | None, scheduler: str | None) -> str:
+    """The executor in words: a Dask scheduler, this process or local workers."""
+    if scheduler:
+        return f"Dask scheduler {scheduler}"
+    return "this process" if workers == 0 else f"{workers or 'all'} local worker(s)"
+
+
+def run_with_progress(experiment: Experiment, out: Path, workers: int | None,
+                      scheduler: str | None, quiet: bool, plan: str | None = None
+                      ) -> tuple[Summary, float]:
+    """Run an experiment on the chosen executor, reporting progress and failures.
+
+    Args:
+        experiment: The experiment.
+        out: Its results folder (an interrupted run resumes there).
+        workers: Local worker processes (None: every core; 0: this process).
+        scheduler: Address of a Dask scheduler (overrides ``workers``).
+        quiet: No progress bar.
+        plan: What is run, in words (default: the number of runs).
+
+    Returns:
+        What the runner did, and the wall-clock seconds it took.
+    """
+    from agents_model.runner import make_executor, run_experiment
+
+    executor, close = make_executor(workers, scheduler)
+    plan = plan or f"{len(experiment.runs())} runs"
+    click.echo(f"{experiment.name}: {plan} on {where_runs_go(workers, scheduler)}; results in "
+               f"{out}", err=True)
+    start = time.perf_counter()
+    try:
+        result = run_experiment(experiment, out, executor, progress=not quiet)
+    finally:
+        close()
+    wall = time.perf_counter() - start
+    click.echo(f"{result.ok} runs finished now, {result.skipped} were already done, "
+               f"{result.failed} failed (of {result.total}).")
+    for run_id, error in result.failures[:10]:
+        click.echo(f"  failed {run_id}: {error}")
+    if result.failed:
+        click.echo("  (the manifest holds the full error of each failed run; run the same "
+                   "command again to retry them)")
+    return result, wall
