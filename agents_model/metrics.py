@@ -240,5 +240,22 @@ def snapshot(model: WmoModel) -> dict[str, float]:
     return {k: float(out[k]) for k in KPI_NAMES}
 
 
+def provider_rows(model: WmoModel) -> list[dict]:
+    """Each provider's year for the ``providers`` table (:data:`PROVIDER_COLUMNS`)."""
+    contracted = model.market.contracted_ids()
+    rows = []
+    for q in model.providers:
+        revenue = q.revenue_year
+        rows.append({
+            "year": model.year, "provider": q.unique_id, "kind": q.kind,
+            "clients": q.n_clients(), "revenue": revenue,
+            "margin": (revenue - q.cost_year) / revenue if revenue > 0 else 0.0,
+            "sigma": q.sigma, "innovation": q.innovation,
+            "contracted": q.unique_id in contracted,
+            "products": ",".join(PRODUCTS[i].key for i in q.offers),
+        })
+    return rows
+
+
 def _nan0(x: float) -> float:
     return 0.0 if math.isnan(x) else x

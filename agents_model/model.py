@@ -44,14 +44,13 @@ from agents_model.agenda import Agenda
 from agents_model.agents.access_worker import AccessWorker
 from agents_model.agents.municipality import Municipality
 from agents_model.agents.provider import Provider
-from agents_model.agents.resident import Resident
 from agents_model.contracts import ContractDesign, ContractSet, PaymentRule, Terms
 from agents_model.demography import Demography
 from agents_model.events import Event, describe
 from agents_model.ledger import Ledger
 from agents_model.market import Market
 from agents_model.network import TrustNetwork
-from agents_model.products import INDIVIDUAL_SUPPORT, PRODUCTS, PROTECTED_LIVING, level_for_need
+from agents_model.products import INDIVIDUAL_SUPPORT, PRODUCTS, PROTECTED_LIVING
 from agents_model.scenario import Scenario, load_scenario
 from agents_model.stats import Stats
 
@@ -327,21 +326,11 @@ class WmoModel(mesa.Model):
                 self.contract_sets["region"]
             years_left = max(0.0, (buyer.end_month - self.month) / 12.0)
             provider.innovate(self.net.mean_out(provider.unique_id, "trust"),
-                              max(years_left, 0.5), self.peer_innovation(provider))
+                              max(years_left, 0.5), provider.peer_innovation())
             provider.adjust_capacity()
         self.update_cohesion()
         self.market.exit()
         self.market.entry()
-
-    def peer_innovation(self, provider: Provider) -> float:
-        """Collaboration-weighted innovation of a provider's partners (M10, M11)."""
-        total = weight = 0.0
-        for other, strength in self.net.out_values(provider.unique_id, "collaboration").items():
-            q = self.market.provider_by_id.get(other)
-            if q is not None:
-                total += strength * q.innovation
-                weight += strength
-        return total / weight if weight else 0.0
 
     def update_cohesion(self) -> None:
         """Each member weighs its partners; a dissatisfied one leaves the region (M16)."""
@@ -386,7 +375,7 @@ class WmoModel(mesa.Model):
         self.setup_budgets(years)
         for key, buyer in self.contract_sets.items():
             self.market.buyer_lead(key).set_tariff(buyer, self.market.payers(key))
-        self.apply_capacity_plan()
+        self.central.carry_out_capacity_plan(self.market.offering[PROTECTED_LIVING.index])
         for switch in self.config.switches:
             if switch.calendar_year(self.p.start_year) == next_year:
                 self.switch_regime(switch.values)
@@ -395,36 +384,6 @@ class WmoModel(mesa.Model):
                 self.market.procure(key)
             else:
                 self.ledger.set_allotments(buyer, initial=False)
-
-    def apply_capacity_plan(self) -> None:
-        """The central municipality's agreed reduction of protected-living places (M15).
-
-        Each provider agrees by its trust in the central municipality; residents beyond the
-        reduced places step down to individual support at home.
-        """
-        cut = self.design.capacity_plan / 100.0
-        if cut <= 0.0:
-            return
-        for provider in list(self.market.offering[PROTECTED_LIVING.index]):
-            trust = self.net.value(provider.unique_id, self.central.unique_id, "trust")
-            for resident in provider.agree_capacity_plan(cut, trust):
-                self.step_down_from_protected_living(resident, provider)
-
-    def step_down_from_protected_living(self, resident: Resident, provider: Provider) -> None:
-        """Move a protected-living resident to individual support at home (M15).
-
-        With the same provider if it offers it, otherwise via placement.
-        """
-        provider.remove_client(resident)
-        resident.update_need()
-        resident.product = INDIVIDUAL_SUPPORT
-        resident.level = level_for_need(max(resident.need, 0.36))
-        resident.indicated_hours = resident.hours_for(resident.level)
-        self.stats.count("step_downs")
-        if INDIVIDUAL_SUPPORT.index in provider.offers:
-            provider.add_client(resident)
-        else:
-            resident.municipality.queue_for_placement(resident, first=True)
 
     def switch_regime(self, values: dict[str, Any]) -> None:
         """Change the contract design (regime change): re-procure everything at once."""
@@ -447,18 +406,10 @@ class WmoModel(mesa.Model):
                     self.net.event(q.unique_id, m.unique_id, "trust", self.p.trust_regime_change)
 
     def record_provider_table(self) -> None:
-        """Append each provider's year to the ``providers`` table."""
-        contracted = self.market.contracted_ids()
+        """Append each provider's year to the ``providers`` table; start their new year."""
+        for row in metrics.provider_rows(self):
+            self.datacollector.add_table_row("providers", row)
         for q in self.providers:
-            revenue = q.revenue_year
-            self.datacollector.add_table_row("providers", {
-                "year": self.year, "provider": q.unique_id, "kind": q.kind,
-                "clients": q.n_clients(), "revenue": revenue,
-                "margin": (revenue - q.cost_year) / revenue if revenue > 0 else 0.0,
-                "sigma": q.sigma, "innovation": q.innovation,
-                "contracted": q.unique_id in contracted,
-                "products": ",".join(PRODUCTS[i].key for i in q.offers),
-            })
             q.revenue_year = q.cost_year = 0.0
 
     # --- helpers and outputs --------------------------------------------------------------------

@@ -41,8 +41,10 @@ def check_invariants(model: WmoModel) -> None:
         assert sum(line.clients for line in q.book.values()) == q.n_clients()
         planned = sum(r.planned_hours() for group in q.clients for r in group)
         indicated = sum(r.indicated_hours for group in q.clients for r in group)
-        assert abs(sum(line.planned_hours for line in q.book.values()) - planned) < 1e-6 * (1 + planned)
-        assert abs(sum(line.indicated_hours for line in q.book.values()) - indicated) < 1e-6 * (1 + indicated)
+        booked = sum(line.planned_hours for line in q.book.values())
+        assert abs(booked - planned) < 1e-6 * (1 + planned)
+        shown = sum(line.indicated_hours for line in q.book.values())
+        assert abs(shown - indicated) < 1e-6 * (1 + indicated)
     for m in model.municipalities:
         assert 0.0 <= m.info_quality <= 1.0
         assert m.rules >= 0

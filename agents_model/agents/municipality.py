@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Municipality"]
 
+LIGHTEST_INDICATED_NEED = 0.36
+"""Need an indication is written for at least: the light level's (M13)."""
+
 
 class Municipality(mesa.Agent):
     """A Dutch municipality under the Wmo.
@@ -496,6 +499,37 @@ class Municipality(mesa.Agent):
             change = 100 * (buyer.tariff / old - 1)
             model.log("tariff_cut" if change < 0 else "tariff_raised", percent=abs(change),
                       buyer="the region" if buyer.joint else members[0].name)
+
+    def carry_out_capacity_plan(self, providers: list[Provider]) -> None:
+        """Agree this year's reduction of protected-living places with the providers (M15).
+
+        Each provider agrees by its trust in this (central) municipality; residents beyond the
+        reduced places step down to individual support at home.
+        """
+        cut = self.model.design.capacity_plan / 100.0
+        if cut <= 0.0:
+            return
+        net = self.model.net
+        for provider in list(providers):
+            trust = net.value(provider.unique_id, self.unique_id, "trust")
+            for resident in provider.agree_capacity_plan(cut, trust):
+                resident.municipality.step_down_at_home(resident, provider)
+
+    def step_down_at_home(self, resident: Resident, provider: Provider) -> None:
+        """Move a resident out of protected living to individual support at home (M15).
+
+        With the same provider if it offers it, otherwise via placement.
+        """
+        provider.remove_client(resident)
+        resident.update_need()
+        resident.product = INDIVIDUAL_SUPPORT
+        resident.level = level_for_need(max(resident.need, LIGHTEST_INDICATED_NEED))
+        resident.indicated_hours = resident.hours_for(resident.level)
+        self.model.stats.count("step_downs")
+        if INDIVIDUAL_SUPPORT.index in provider.offers:
+            provider.add_client(resident)
+        else:
+            self.queue_for_placement(resident, first=True)
 
     # --- in the region --------------------------------------------------------------------------
 

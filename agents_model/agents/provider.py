@@ -569,6 +569,17 @@ class Provider(mesa.Agent):
         change = invest * (1.0 - self.innovation) + spread - p.innovation_decay * self.innovation
         self.innovation = min(1.0, max(0.0, self.innovation + change))
 
+    def peer_innovation(self) -> float:
+        """Collaboration-weighted innovation of its partners (M10, M11)."""
+        total = weight = 0.0
+        providers = self.model.market.provider_by_id
+        for other, strength in self.model.net.out_values(self.unique_id, "collaboration").items():
+            q = providers.get(other)
+            if q is not None:
+                total += strength * q.innovation
+                weight += strength
+        return total / weight if weight else 0.0
+
     def adjust_capacity(self) -> None:
         """Quarterly capacity decision: grow, shrink, or stop intake (M6, M18).
 
