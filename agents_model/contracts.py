@@ -187,6 +187,9 @@ class ProcurementRule:
         lead_contractor: One lead holds the contract, the others are subcontractors (M5).
         size_weight: Weight of size (capacity to carry responsibility) in the selection.
         price_weight: Weight of price in the selection.
+        quality_weights: Weights of a bidder's innovation, client orientation (1 - sigma)
+            and the buyer's trust in it in the quality score.
+        newcomer_trust: Trust the buyer gives a bidder it has no tie with.
     """
 
     name: str
@@ -195,6 +198,8 @@ class ProcurementRule:
     lead_contractor: bool = False
     size_weight: float = 0.0
     price_weight: float = 0.0
+    quality_weights: tuple[float, float, float] = (0.4, 0.3, 0.3)
+    newcomer_trust: float = 0.4
 
     def select(self, candidates: list[Provider], trust: dict[int, float]) -> tuple[
             list[Provider], Provider | None]:
@@ -215,12 +220,14 @@ class ProcurementRule:
         if self.keep is None:
             return sorted(candidates, key=lambda p: p.unique_id), None
         total_cap = sum(p.total_capacity() for p in candidates) or 1.0
+        w_innovation, w_orientation, w_trust = self.quality_weights
 
         def score(p: Provider) -> float:
-            quality = 0.4 * p.innovation + 0.3 * (1.0 - p.sigma) + 0.3 * trust.get(p.unique_id, 0.4)
+            quality = w_innovation * p.innovation + w_orientation * (1.0 - p.sigma) \
+                + w_trust * trust.get(p.unique_id, self.newcomer_trust)
             size = p.total_capacity() / total_cap * len(candidates)
             price = p.cost_factor - 1.0
-            return quality + self.size_weight * min(size, 3.0) - self.price_weight * price
+            return quality + self.size_weight * min(size, SIZE_CAP) - self.price_weight * price
 
         ranked = sorted(candidates, key=lambda p: (-score(p), p.unique_id))
         chosen = ranked[: self.keep]
@@ -230,17 +237,38 @@ class ProcurementRule:
         return chosen, lead
 
 
-def procurement_rule(design: ContractDesign) -> ProcurementRule:
-    """The :class:`ProcurementRule` for a design's procurement form."""
-    return {
-        "open_house": ProcurementRule("open_house", None, entry_any_time=True),
-        "selective": ProcurementRule("selective", design.partners, price_weight=0.6),
-        "strategic_partners": ProcurementRule("strategic_partners", design.partners,
-                                              size_weight=0.15, price_weight=0.2),
-        "consortium": ProcurementRule("consortium", design.consortium_members,
-                                      lead_contractor=True, size_weight=0.05,
-                                      price_weight=0.2),
-    }[design.procurement]
+SIZE_CAP = 3.0
+"""Largest relative size (capacity over the mean bidder's) that still adds to a bid's score."""
+FORM_WEIGHTS: dict[str, dict[str, float]] = {
+    "open_house": {},
+    "selective": {"price_weight": 0.6},
+    "strategic_partners": {"size_weight": 0.15, "price_weight": 0.2},
+    "consortium": {"size_weight": 0.05, "price_weight": 0.2},
+}
+"""Weights of size and price in a bid's score per procurement form (M10, M11)."""
+
+
+def procurement_rule(design: ContractDesign, values: dict[str, Any] | None = None
+                     ) -> ProcurementRule:
+    """The :class:`ProcurementRule` for a design's procurement form.
+
+    Args:
+        design: The contract levers (form, partners, consortium size).
+        values: Parameter values with the quality weights of a bid's score (defaults if
+            not given).
+    """
+    form = design.procurement
+    keep = {"open_house": None, "selective": design.partners,
+            "strategic_partners": design.partners,
+            "consortium": design.consortium_members}[form]
+    quality = {}
+    if values is not None:
+        quality = {"quality_weights": (values["score_innovation_weight"],
+                                       values["score_orientation_weight"],
+                                       values["score_trust_weight"]),
+                   "newcomer_trust": values["newcomer_trust"]}
+    return ProcurementRule(form, keep, entry_any_time=form == "open_house",
+                           lead_contractor=form == "consortium", **FORM_WEIGHTS[form], **quality)
 
 
 # --- the terms in force -----------------------------------------------------------------------
@@ -262,7 +290,7 @@ class Terms:
     def __init__(self, values: dict[str, Any]) -> None:
         self.design = ContractDesign.from_values(values)
         self.rule = payment_rule(self.design.funding, values)
-        self.procurement = procurement_rule(self.design)
+        self.procurement = procurement_rule(self.design, values)
         self._tables: dict[float, tuple[tuple[float, ...], ...]] = {}
         self._prices: dict[float, tuple[tuple[tuple[float, float], ...], ...]] = {}
 

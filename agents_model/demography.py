@@ -28,8 +28,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Demography"]
 
-BANDS = ("18_64", "65_74", "75")
-"""Adult age bands, as the suffixes of their parameters."""
 
 
 class Demography:
@@ -41,7 +39,7 @@ class Demography:
     def onset_rate(self, product: Product, band: int) -> float:
         """Yearly onset of need per 1,000 adults of a band, with trends (M9, M18, T2)."""
         p = self.model.p
-        rate = getattr(p, f"onset_{product.key}_{BANDS[band]}")
+        rate = self.model.bands[band].onset[product.key]
         years = min(self.model.month / 12.0, p.extramuralisation_years)
         if product in (INDIVIDUAL_SUPPORT, DAY_ACTIVITIES):
             rate *= (1.0 + p.extramuralisation / 100.0) ** years
@@ -50,16 +48,16 @@ class Demography:
     def new_resident(self, m: Municipality, band: int, product: Product) -> Resident:
         """Create a resident with a new need; schedule her moving away or dying."""
         model = self.model
-        p, rng = model.p, model.rng
+        rng = model.rng
         need = float(0.3 + 0.7 * rng.beta(2.0, 2.2))
         complexity = float(rng.beta(1.6, 3.0))
         if product is PROTECTED_LIVING:
             need = max(need, 0.6)
             complexity = float(min(1.0, complexity + 0.3))
         network = float(rng.uniform(0.0, 1.0))
-        chronic = bool(rng.random() < getattr(p, f"chronic_share_{BANDS[band]}"))
+        chronic = bool(rng.random() < model.bands[band].chronic_share)
         resident = Resident(model, m, band, product, need, complexity, network, chronic)
-        hazard = getattr(p, f"exit_{BANDS[band]}")
+        hazard = model.bands[band].exit_rate
         if hazard > 0.0:
             model.agenda.add(model.month + int(rng.geometric(hazard)), resident, "exit")
         return resident
@@ -100,9 +98,10 @@ class Demography:
 
     def stock_months(self, band: int) -> float:
         """Expected months in care of a new client of an age band (steady-state caseload)."""
+        age = self.model.bands[band]
+        stay = 1.0 / max(age.exit_rate, 1e-3)
+        chronic = age.chronic_share
         p = self.model.p
-        stay = 1.0 / max(getattr(p, f"exit_{BANDS[band]}"), 1e-3)
-        chronic = getattr(p, f"chronic_share_{BANDS[band]}")
         return chronic * stay + (1.0 - chronic) * min(stay, p.non_chronic_months)
 
     def start_initial_care(self, resident: Resident) -> None:

@@ -34,6 +34,12 @@ __all__ = ["Market"]
 
 PICK_TRIES = 8
 """Draws by size before the remaining untried providers are drawn from evenly."""
+SIGMA_SPREAD = 0.08
+"""Spread of a new provider's strategic orientation around its kind's mean."""
+FIRST_OF_TWO = 0.65
+"""Chance a provider of one of two support products offers the first (individual support)."""
+EXTRA_PRODUCT = 0.6
+"""Chance, relative to offering both, a protected-living provider also offers support."""
 
 
 class Market:
@@ -79,11 +85,11 @@ class Market:
     def draw_offers(self, kind: str, offers: tuple[int, ...], extra: tuple[int, ...]) -> list[int]:
         """Products a new provider offers (large ones more often offer two)."""
         rng = self.model.rng
-        both = {"large": 0.75, "medium": 0.5, "small": 0.2, "cooperative": 1.0}[kind]
+        both = self.model.kinds[kind].both_products
         chosen = list(offers)
         if len(offers) == 2 and rng.random() >= both:
-            chosen = [offers[0] if rng.random() < 0.65 else offers[1]]
-        if extra and rng.random() < both * 0.6:
+            chosen = [offers[0] if rng.random() < FIRST_OF_TWO else offers[1]]
+        if extra and rng.random() < both * EXTRA_PRODUCT:
             chosen += list(extra)
         return chosen
 
@@ -91,12 +97,11 @@ class Market:
         """Create a provider with kind-typical size, cost, orientation and reserve."""
         model = self.model
         p, rng = model.p, model.rng
-        mean, spread = KIND_SIZE[kind]
-        if entrant:
-            mean, spread = 1.0, 0.5
+        traits = model.kinds[kind]
+        mean, spread = (p.size_entrant, p.size_spread_entrant) if entrant else \
+            (traits.size, traits.size_spread)
         size = float(rng.lognormal(np.log(mean), spread))
-        sigma = getattr(p, f"sigma_{kind}")
-        sigma = float(np.clip(sigma + rng.normal(0.0, 0.08), 0.0, 1.0))
+        sigma = float(np.clip(traits.sigma + rng.normal(0.0, SIGMA_SPREAD), 0.0, 1.0))
         cost_factor = float(max(0.7, 1.0 + rng.normal(0.0, p.cost_spread)))
         innovation = float(np.clip(p.initial_innovation + rng.normal(0.0, 0.05), 0.0, 1.0))
         capacity = [0.0] * len(PRODUCTS)
@@ -308,6 +313,3 @@ class Market:
         rest = [q for q in pool if q.unique_id not in tried]
         return random.choice(rest) if rest else None
 
-
-KIND_SIZE = {"large": (40.0, 0.5), "medium": (10.0, 0.5), "small": (1.5, 0.8),
-             "cooperative": (14.0, 0.3)}

@@ -50,6 +50,7 @@ from agents_model.events import Event, describe
 from agents_model.ledger import Ledger
 from agents_model.market import Market
 from agents_model.network import TrustNetwork
+from agents_model.params import age_bands, provider_kinds
 from agents_model.products import INDIVIDUAL_SUPPORT, PRODUCTS, PROTECTED_LIVING
 from agents_model.scenario import Scenario, load_scenario
 from agents_model.stats import Stats
@@ -71,6 +72,8 @@ class WmoModel(mesa.Model):
         datacollector: Monthly KPIs (model reporters) and the yearly provider table.
         config: The validated scenario.
         p: Parameter values as attributes.
+        kinds: Provider kinds by name (typed traits from the parameters).
+        bands: Adult age bands, youngest first (onset, exit and chronic shares).
         terms: The contract terms in force (design, payment rule, procurement rule).
         municipalities: Municipality agents.
         market: Providers and contracts.
@@ -91,6 +94,8 @@ class WmoModel(mesa.Model):
             scenario = scenario.with_overrides(overrides)
         self.config = scenario
         self.p = SimpleNamespace(**scenario.values)
+        self.kinds = provider_kinds(scenario.values)
+        self.bands = age_bands(scenario.values, tuple(product.key for product in PRODUCTS))
         self.month = 0
         self.stats = Stats()
         self.agenda = Agenda()
@@ -322,7 +327,7 @@ class WmoModel(mesa.Model):
             m.hold_dialogue(contracted)
             m.consider_rules(contracted)
         for provider in self.shuffled(self.providers):
-            buyer = self.contract_sets.get(getattr(provider, "buyer_key", "region")) or \
+            buyer = self.contract_sets.get(provider.buyer_key) or \
                 self.contract_sets["region"]
             years_left = max(0.0, (buyer.end_month - self.month) / 12.0)
             provider.innovate(self.net.mean_out(provider.unique_id, "trust"),
@@ -393,6 +398,8 @@ class WmoModel(mesa.Model):
         for k, v in values.items():
             setattr(self.p, k, v)
         self.terms = Terms(new_values)
+        self.kinds = provider_kinds(new_values)
+        self.bands = age_bands(new_values, tuple(product.key for product in PRODUCTS))
         for buyer in self.contract_sets.values():
             buyer.terms = self.terms
         self.log("regime_change", procurement=self.design.procurement,

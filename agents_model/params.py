@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["PARAMS", "PRIORS", "SECTIONS", "Param", "by_name", "defaults", "markdown_table",
-           "priors"]
+__all__ = ["AGE_BANDS", "KINDS", "PARAMS", "PRIORS", "SECTIONS", "AgeBand", "Param",
+           "ProviderKind", "age_bands", "by_name", "defaults", "priors", "provider_kinds"]
 
 
 @dataclass(frozen=True)
@@ -164,6 +164,34 @@ PARAMS: tuple[Param, ...] = (
        "Initial strategic orientation of small firms."),
     _p("market", "sigma_cooperative", 0.15, (0.0, 1.0), "0-1", "M4 [MEI 29]",
        "Initial strategic orientation of cooperatives of small providers."),
+    _p("market", "size_large", 40.0, (0.1, 1000.0), "places at scale 1", "[MEI; LEI annex 3]",
+       "Median places per product of a large institution before the caseload is fitted."),
+    _p("market", "size_medium", 10.0, (0.1, 1000.0), "places at scale 1", "assumption",
+       "Median places per product of a medium provider."),
+    _p("market", "size_small", 1.5, (0.1, 1000.0), "places at scale 1", "[LEI annex 3]",
+       "Median places per product of a small firm."),
+    _p("market", "size_cooperative", 14.0, (0.1, 1000.0), "places at scale 1", "M4 [MEI 29]",
+       "Median places per product of a cooperative of small providers."),
+    _p("market", "size_entrant", 1.0, (0.1, 1000.0), "places at scale 1", "M1 M9",
+       "Median size of a provider entering the market."),
+    _p("market", "size_spread_large", 0.5, (0.0, 3.0), "log-sd", "assumption",
+       "Spread (lognormal) of the size of large institutions."),
+    _p("market", "size_spread_medium", 0.5, (0.0, 3.0), "log-sd", "assumption",
+       "Spread (lognormal) of the size of medium providers."),
+    _p("market", "size_spread_small", 0.8, (0.0, 3.0), "log-sd", "assumption",
+       "Spread (lognormal) of the size of small firms."),
+    _p("market", "size_spread_cooperative", 0.3, (0.0, 3.0), "log-sd", "assumption",
+       "Spread (lognormal) of the size of cooperatives."),
+    _p("market", "size_spread_entrant", 0.5, (0.0, 3.0), "log-sd", "assumption",
+       "Spread (lognormal) of the size of entrants."),
+    _p("market", "both_products_large", 0.75, (0.0, 1.0), "share", "[LEI annex 3]",
+       "Chance a large support provider offers both individual support and day activities."),
+    _p("market", "both_products_medium", 0.5, (0.0, 1.0), "share", "assumption",
+       "Chance a medium support provider offers both support products."),
+    _p("market", "both_products_small", 0.2, (0.0, 1.0), "share", "assumption",
+       "Chance a small support provider offers both support products."),
+    _p("market", "both_products_cooperative", 1.0, (0.0, 1.0), "share", "M4 [MEI 29]",
+       "Chance a cooperative offers both support products."),
     _p("market", "initial_innovation", 0.15, (0.0, 1.0), "0-1", "M1 [MEI 4.1]",
        "Initial innovation stock of providers."),
     _p("market", "cost_spread", 0.10, (0.0, 0.5), "fraction", "assumption",
@@ -403,6 +431,19 @@ PARAMS: tuple[Param, ...] = (
        "Collaboration between a consortium's lead and its members when the consortium forms."),
     _p("behaviour", "max_procurement_load", 0.8, (0.0, 1.0), "share", "M1 M3 assumption",
        "Largest share of contract-management time procurement rounds can take up."),
+    _p("behaviour", "dialogue_capacity_share", 0.3, (0.0, 1.0), "share", "M11 M12 assumption",
+       "Share of contract-management time a municipality can give to dialogue tables."),
+    _p("behaviour", "money_talk_erosion", 0.6, (0.0, 3.0), "-", "M12 [NMD]",
+       "Trust lost per unit of dialogue about money, against trust built per unit about "
+       "content (a meeting's effect is content - this x (1 - content))."),
+    _p("behaviour", "score_innovation_weight", 0.4, (0.0, 5.0), "-", "M1 M11",
+       "Weight of a bidder's innovation in a selective procurement's quality score."),
+    _p("behaviour", "score_orientation_weight", 0.3, (0.0, 5.0), "-", "M3 M11",
+       "Weight of a bidder's client orientation (1 - strategic orientation) in the score."),
+    _p("behaviour", "score_trust_weight", 0.3, (0.0, 5.0), "-", "M1 [MEI 4.4]",
+       "Weight of the buyer's trust in a bidder in the score (incumbents carry it)."),
+    _p("behaviour", "newcomer_trust", 0.4, (0.0, 1.0), "0-1", "M1",
+       "Trust a buyer gives in the score to a bidder it has no tie with."),
     # --- trust events: signed strengths of what providers and municipalities see -------------
     _p("trust", "trust_contract_kept", 0.3, (-1.0, 1.0), "event", "M1 M12",
        "Provider's trust in the buyer when it keeps its contract in a procurement round."),
@@ -420,6 +461,12 @@ PARAMS: tuple[Param, ...] = (
        "Provider's trust in the municipality that sanctions it."),
     _p("trust", "trust_regime_change", -0.5, (-1.0, 1.0), "event", "M1 M3 [DRE]",
        "Provider's trust in every municipality when the contract regime changes."),
+    _p("trust", "trust_upcoding_seen", -0.5, (-1.0, 1.0), "event", "M7 [NMD]",
+       "Municipality's trust in a provider whose upcoding it sees."),
+    _p("trust", "trust_rule_added", -0.4, (-1.0, 1.0), "event", "M2 M3 [MEI 19-22]",
+       "Provider's trust in a municipality that adds a contract rule."),
+    _p("trust", "trust_rule_dropped", 0.2, (-1.0, 1.0), "event", "M2 M12",
+       "Provider's trust in a municipality that drops a contract rule."),
     _p("trust", "trust_refusal", -0.3, (-1.0, 1.0), "event x (0.5 + complexity)", "M4 [MEI 29]",
        "Municipality's trust in a provider that refuses a client while it has room."),
 )
@@ -452,14 +499,66 @@ def defaults() -> dict[str, Any]:
     return {p.name: p.default for p in PARAMS}
 
 
-def markdown_table(section: str | None = None) -> str:
-    """Render the parameter table (or one section of it) as Markdown."""
-    rows = ["| section | name | default | allowed | unit | source | meaning |",
-            "|---|---|---|---|---|---|---|"]
-    for p in PARAMS:
-        if section and p.section != section:
-            continue
-        default = str(p.default).lower() if p.kind is bool else p.default
-        rows.append(f"| {p.section} | `{p.name}` | {default} | {p.allowed()} | {p.unit} | "
-                    f"{p.source} | {p.doc} |")
-    return "\n".join(rows) + "\n"
+
+
+# --- typed views of parameter groups ------------------------------------------------------------
+
+KINDS: tuple[str, ...] = ("large", "medium", "small", "cooperative")
+"""Kinds of provider."""
+AGE_BANDS: tuple[str, ...] = ("18_64", "65_74", "75")
+"""Adult age bands, as the suffixes of their parameters."""
+
+
+@dataclass(frozen=True)
+class ProviderKind:
+    """The traits a provider of one kind starts with.
+
+    Attributes:
+        name: The kind (one of :data:`KINDS`).
+        size: Median places per offered product (lognormal).
+        size_spread: Log standard deviation of the size.
+        sigma: Mean initial strategic orientation.
+        both_products: Chance a support provider offers both support products.
+    """
+
+    name: str
+    size: float
+    size_spread: float
+    sigma: float
+    both_products: float
+
+
+@dataclass(frozen=True)
+class AgeBand:
+    """Need, leaving and chronic conditions of one adult age band.
+
+    Attributes:
+        name: The band (one of :data:`AGE_BANDS`).
+        onset: Yearly onset of need per 1,000 adults, by product key.
+        exit_rate: Monthly chance of moving away or dying.
+        chronic_share: Share of new needs that are chronic.
+    """
+
+    name: str
+    onset: dict[str, float]
+    exit_rate: float
+    chronic_share: float
+
+
+def provider_kinds(values: dict[str, Any]) -> dict[str, ProviderKind]:
+    """The provider kinds, by name, from parameter values."""
+    return {kind: ProviderKind(kind, values[f"size_{kind}"], values[f"size_spread_{kind}"],
+                               values[f"sigma_{kind}"], values[f"both_products_{kind}"])
+            for kind in KINDS}
+
+
+def age_bands(values: dict[str, Any], products: tuple[str, ...]) -> tuple[AgeBand, ...]:
+    """The adult age bands, youngest first, from parameter values.
+
+    Args:
+        values: Parameter values by name.
+        products: Product keys with an onset rate per band.
+    """
+    return tuple(AgeBand(band, {key: values[f"onset_{key}_{band}"] for key in products},
+                         values[f"exit_{band}"], values[f"chronic_share_{band}"])
+                 for band in AGE_BANDS)

@@ -344,7 +344,7 @@ class Municipality(mesa.Agent):
             if model.design.sanctions:
                 self.sanction(provider, shortfall)
         if upcoded_share > 0.0 and rand() < detection * min(1.0, 3.0 * upcoded_share):
-            net.event(me, them, "trust", -0.5)
+            net.event(me, them, "trust", model.p.trust_upcoding_seen)
             model.stats.count("detected_upcoding")
             if model.design.sanctions:
                 self.sanction(provider, 0.5 * upcoded_share)
@@ -398,8 +398,8 @@ class Municipality(mesa.Agent):
         if change:
             self.info_quality = min(0.95, model.design.information_quality + 0.015 * self.rules)
             for q in providers:
-                model.net.event(q.unique_id, self.unique_id, "trust", -0.4 if change > 0
-                                    else 0.2)
+                model.net.event(q.unique_id, self.unique_id, "trust",
+                                p.trust_rule_added if change > 0 else p.trust_rule_dropped)
             model.log("rule_added" if change > 0 else "rule_dropped", municipality=self.name,
                       rules=self.rules)
         return change
@@ -416,11 +416,12 @@ class Municipality(mesa.Agent):
             return
         per_quarter = design.dialogue_meetings / 4.0
         needed = per_quarter * len(providers) * 3.0
-        available = 0.3 * self.contract_capacity() * 3.0
+        p = self.model.p
+        available = p.dialogue_capacity_share * self.contract_capacity() * 3.0
         reach = min(1.0, available / needed) if needed > 0 else 0.0
         dose = min(1.0, reach * per_quarter)
         content = design.dialogue_content_share
-        strength = dose * (content - 0.6 * (1.0 - content))
+        strength = dose * (content - p.money_talk_erosion * (1.0 - content))
         net = self.model.net
         for q in providers:
             net.event(self.unique_id, q.unique_id, "trust", strength)
