@@ -368,39 +368,26 @@ class ContractSet:
     end_month: int = 36
     accounts: dict[int, Account] = field(default_factory=dict)
     terms: Terms | None = None
-    _member_sets: dict[int, tuple[list[Provider], int, set[Provider]]] = field(
-        default_factory=dict, init=False, repr=False, compare=False)
 
     def has(self, provider: Provider, product: int) -> bool:
-        """Whether ``provider`` holds (or shares through a consortium) a contract for product.
-
-        Looks the provider up in a set of the product's members, kept until :meth:`add`,
-        :meth:`remove` or :meth:`clear` changes them (or the list is replaced or resized).
-        """
-        group = self.members[product]
-        known = self._member_sets.get(product)
-        if known is None or known[0] is not group or known[1] != len(group):
-            known = self._member_sets[product] = (group, len(group), set(group))
-        return provider in known[2]
+        """Whether ``provider`` holds (or shares through a consortium) a contract for product."""
+        return provider in self.members[product]
 
     def add(self, provider: Provider, product: int) -> None:
         """Contract ``provider`` for ``product`` unless it already is."""
         group = self.members[product]
         if provider not in group:
             group.append(provider)
-            self._member_sets.pop(product, None)
 
     def remove(self, provider: Provider, product: int) -> None:
         """End ``provider``'s contract for ``product`` if it has one."""
         group = self.members[product]
         if provider in group:
             group.remove(provider)
-            self._member_sets.pop(product, None)
 
     def clear(self, product: int) -> None:
         """End every contract for ``product``."""
         self.members[product] = []
-        self._member_sets.pop(product, None)
 
     def account(self, provider: Provider) -> Account:
         """The provider's account with this buyer (created on first use)."""
