@@ -47,10 +47,6 @@ class Product:
     complexity_cost: float
     index: int
 
-    def monthly_cost(self, level: int) -> float:
-        """Reference cost of one month of full care at ``level`` (EUR)."""
-        return self.hours[level] * self.cost_per_hour
-
     def __reduce__(self) -> tuple:
         """Pickle and copy by reference to :data:`PRODUCTS`.
 

@@ -28,9 +28,8 @@ if TYPE_CHECKING:
     from agents_model.agents.resident import Resident
     from agents_model.model import WmoModel
 
-__all__ = ["Provider", "KINDS"]
+__all__ = ["BookKey", "CaseloadLine", "Provider"]
 
-KINDS: tuple[str, ...] = ("large", "medium", "small", "cooperative")
 MIN_RATIO = 0.35
 STANDARD_PROFILE = (MEAN_COMPLEXITY, 1.0)
 """Complexity and hours factor assumed for a product and level without clients."""
