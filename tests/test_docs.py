@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import inspect
 import re
 from pathlib import Path
 
@@ -15,6 +16,13 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 TESTS = ROOT / "tests"
 CODES = [f"M{i}" for i in range(1, 20)]
+AGENT_MODULES = {
+    "Municipality": "agents_model.agents.municipality",
+    "Provider": "agents_model.agents.provider",
+    "AccessWorker": "agents_model.agents.access_worker",
+    "Resident": "agents_model.agents.resident",
+}
+"""The four agent classes by the module that defines them: they take the decisions."""
 
 CODE_REF = re.compile(r"`(agents_model(?:\.\w+)*(?::\w+(?:\.\w+)*)?)`")
 TEST_REF = re.compile(r"`(test_\w+)`")
@@ -151,7 +159,8 @@ def test_every_mechanism_code_appears(doc, code):
 def test_every_mechanism_row_names_code_tests_parameters_and_kpis(code):
     rows = mechanism_rows()
     assert code in rows, f"no table row for {code} in docs/mechanisms.md"
-    _, _, where, tests, parameters, kpis = rows[code]
+    _, _, decided, where, tests, parameters, kpis = rows[code]
+    assert CODE_REF.findall(decided), f"{code}: no deciding method"
     assert CODE_REF.findall(where), f"{code}: no code reference"
     assert TEST_REF.findall(tests), f"{code}: no test"
     assert re.findall(r"`(\w+)`", parameters), f"{code}: no parameter"
@@ -182,13 +191,54 @@ def test_cited_tests_exist(doc):
     assert not missing, f"tests cited in docs/{doc} but not defined: {missing}"
 
 
+def agent_method_problem(ref: str) -> str | None:
+    """Why ``ref`` is not a method of one of the four agent classes, or None if it is."""
+    module_name, colon, attrs = ref.partition(":")
+    class_name, _, method = attrs.partition(".")
+    if not colon or class_name not in AGENT_MODULES or not method or "." in method:
+        return "not of the form agents_model.agents.<module>:<Agent>.<method>"
+    if module_name != AGENT_MODULES[class_name]:
+        return f"{class_name} is defined in {AGENT_MODULES[class_name]}"
+    try:
+        cls = resolve(f"{module_name}:{class_name}")
+    except (ImportError, AttributeError):
+        return "does not import"
+    if not inspect.isfunction(inspect.getattr_static(cls, method, None)):
+        return f"{class_name} has no method {method}"
+    return None
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_every_mechanism_is_decided_by_methods_of_the_agents(code):
+    rows = mechanism_rows()
+    assert code in rows, f"no table row for {code} in docs/mechanisms.md"
+    cell = rows[code][2]
+    named = re.findall(r"`([^`]+)`", cell)
+    assert named, f"{code}: the 'decided by' cell names no method"
+    refs = CODE_REF.findall(cell)
+    assert refs == named, f"{code}: 'decided by' holds something other than code references"
+    problems = {ref: agent_method_problem(ref) for ref in refs}
+    assert not any(problems.values()), \
+        f"{code}: not methods of the agents: {[(r, p) for r, p in problems.items() if p]}"
+
+
+def test_the_decided_by_check_rejects_what_is_not_an_agent_method():
+    assert agent_method_problem("agents_model.agents.provider:Provider.accepts") is None
+    assert agent_method_problem("agents_model.ledger:Ledger.book")
+    assert agent_method_problem("agents_model.model:WmoModel.update_cohesion")
+    assert agent_method_problem("agents_model.agents.provider:Municipality.observe")
+    assert agent_method_problem("agents_model.agents.provider:Provider.no_such_method")
+    assert agent_method_problem("agents_model.agents.provider:Provider.label")
+    assert agent_method_problem("agents_model.agents.provider:Provider")
+
+
 def test_parameters_and_kpis_in_the_mechanism_table_exist():
     unknown = []
     for code, cells in mechanism_rows().items():
-        for name in re.findall(r"`(\w+)`", cells[4]):
+        for name in re.findall(r"`(\w+)`", cells[5]):
             if params.by_name(name) is None:
                 unknown.append((code, "parameter", name))
-        for name in re.findall(r"`(\w+)`", cells[5]):
+        for name in re.findall(r"`(\w+)`", cells[6]):
             if name not in metrics.KPI_NAMES:
                 unknown.append((code, "KPI", name))
     assert not unknown
