@@ -208,13 +208,24 @@ class Provider(mesa.Agent):
         base, complexity_cost = self.hourly_terms()[product]
         return base * (1.0 + complexity_cost * (complexity - MEAN_COMPLEXITY))
 
+    @property
+    def cost_factor(self) -> float:
+        """Own hourly cost relative to the product's reference cost."""
+        return self._cost_factor
+
+    @cost_factor.setter
+    def cost_factor(self, value: float) -> None:
+        self._cost_factor = value
+        self._hourly_terms = tuple((prod.cost_per_hour * CARE_COST_SHARE * value,
+                                    prod.complexity_cost) for prod in PRODUCTS)
+
     def hourly_terms(self) -> tuple[tuple[float, float], ...]:
         """Per product: own cost of an hour of average care and its complexity weight.
 
-        :meth:`hourly_cost` of a client is ``base * (1 + weight * (complexity - mean))``.
+        :meth:`hourly_cost` of a client is ``base * (1 + weight * (complexity - mean))``; the
+        terms follow the cost factor.
         """
-        return tuple((prod.cost_per_hour * CARE_COST_SHARE * self.cost_factor,
-                      prod.complexity_cost) for prod in PRODUCTS)
+        return self._hourly_terms
 
     def client_value(self, product: int, level: int, buyer: ContractSet) -> float:
         """Expected revenue of a month of full care for one client under the buyer's rule.
