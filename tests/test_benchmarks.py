@@ -1,4 +1,4 @@
-"""The instruction-count script's arithmetic and its error path (no valgrind run here)."""
+"""The benchmark scripts: instruction-count arithmetic, error paths and the golden comparison."""
 
 from __future__ import annotations
 
@@ -36,3 +36,24 @@ def test_missing_valgrind_or_bad_arguments_exit_with_status_2(instructions, monk
     with pytest.raises(SystemExit) as stop:
         instructions.main(["--steps", "0"])
     assert stop.value.code == 2
+
+
+@pytest.fixture(scope="module")
+def golden():
+    spec = importlib.util.spec_from_file_location("golden", ROOT / "benchmarks" / "golden.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_golden_comparison_finds_where_a_run_parts(golden, monkeypatch):
+    monkeypatch.setattr(golden, "YEARS", 1)
+    run = golden.run_one("x", "leiden_2015", None, {"population_scale": 0.03}, 1)
+    again = golden.run_one("x", "leiden_2015", None, {"population_scale": 0.03}, 1)
+    assert golden.first_difference(run, again) == ""
+    changed = golden.run_one("x", "leiden_2015", None, {"population_scale": 0.03,
+                                                        "tariff_factor": 0.9}, 1)
+    assert golden.first_difference(run, changed).startswith("KPI ")
+    again["events"] = again["events"][:-1]
+    assert golden.first_difference(run, again) == "events differ"
+    assert len(golden.configurations()) == 41
