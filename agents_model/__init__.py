@@ -2,7 +2,8 @@
 
 Municipalities, care providers, access workers and residents interact under a contract design
 (funding model, procurement form, duration, ceilings, reporting, dialogue, case management) over
-a trust and collaboration network. See ``docs/ODD.md`` and ``../shared/EVIDENCE.md`` codes M1-M19.
+a trust and collaboration network. See ``docs/ODD.md`` and ``docs/mechanisms.md``
+(mechanisms M1-M19).
 """
 
 from agents_model.contracts import ContractDesign

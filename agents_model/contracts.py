@@ -1,11 +1,11 @@
 """Contract design: the levers a municipality sets, as payment rules and procurement rules.
 
-``ContractDesign`` holds the levers of DESIGN section 5. The funding model becomes a
+``ContractDesign`` holds the levers of a contract design. The funding model becomes a
 ``PaymentRule`` (what a client, an hour or a year of production earns, how much administration it
 costs and how much of the delivered hours the municipality can see); the procurement form becomes
 a ``ProcurementRule`` (who is admitted, whether entry is open at any time, whether placement goes
 through one referral point). Agents never look at the names: they read payoffs and information
-from these objects and decide (DESIGN section 2, rule 1).
+from these objects and decide.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ __all__ = [
 
 @dataclass(frozen=True)
 class ContractDesign:
-    """The contract levers (DESIGN section 5), validated by the scenario loader.
+    """The contract levers, validated by the scenario loader.
 
     Attributes:
         funding: lumpsum, fee_for_service, per_client, result_based or population_budget.

@@ -1,6 +1,6 @@
 """WmoModel: municipalities, providers, access workers and residents under a contract design.
 
-One step is one month. The schedule (DESIGN section 6, documented in ``docs/ODD.md``):
+One step is one month. The schedule (documented in ``docs/ODD.md``, section 3):
 
 1. demographics and need onset;
 2. agenda events (outcome checks, reviews falling due, general provisions ending, relapses,

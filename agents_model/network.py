@@ -1,4 +1,4 @@
-"""The trust and collaboration network (DESIGN section 4).
+"""The trust and collaboration network (``docs/ODD.md``, section 2).
 
 One ``networkx.DiGraph``; nodes are the integer ids of municipalities and providers. Edge kinds:
 

@@ -2,7 +2,7 @@
 
 Each parameter has a section (the TOML table it lives in), a name (unique across sections, so
 ``WmoModel(tariff_factor=0.9)`` and ``--set tariff_factor=0.9`` work), a default, an allowed
-range or set of choices, a unit, a source (an evidence code of ``EVIDENCE.md`` or
+range or set of choices, a unit, a source (an evidence code, see ``docs/ODD.md``, or
 "assumption"/"calibration") and a one-line description. The scenario loader, the CLI, the app and
 the documentation all read this table; nothing else defines a parameter.
 """

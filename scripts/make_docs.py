@@ -125,7 +125,7 @@ def generate() -> str:
         "every run starts from: the table's default (*table default*), or, where *from* says "
         "calibration, the calibrated value in `calibration/calibrated.toml` (written by "
         "`wmo-abm calibrate --install`). *Source* is an evidence "
-        "code of `EVIDENCE.md` (mechanism `M..`, target `T..`, report `[...]`) or "
+        "code of the evidence base (mechanism `M..`, target `T..`, report `[...]`) or "
         "\"assumption\". Money is in euros at the simulated population scale.\n",
         f"{len(params.PARAMS)} parameters in {len(params.SECTIONS)} sections: "
         + ", ".join(f"[{s}](#{s})" for s in params.SECTIONS) + ". The model description is "

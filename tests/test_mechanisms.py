@@ -1,4 +1,4 @@
-"""Mechanisms M1-M19 of EVIDENCE.md: each test shows the direction of one effect, all else fixed.
+"""Mechanisms M1-M19 of the evidence base: each test shows the direction of one effect.
 
 Decision-level tests hold the whole model fixed and vary one input of one agent's decision;
 model-level tests run two models that differ in one lever with the same seed.

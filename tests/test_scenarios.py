@@ -1,6 +1,6 @@
 """Tests of the shipped scenario files and of the scenario loader's validation.
 
-Region files: ``scenarios/regions/*.toml`` (EVIDENCE.md "Region archetypes");
+Region files: ``scenarios/regions/*.toml`` (the region archetypes of the evidence base);
 governance designs: ``scenarios/governance/*.toml`` (combinable with any region).
 """
 
@@ -47,7 +47,7 @@ EXPECTED_MUNICIPALITIES = {
     "woerden_2017": (["Woerden"], {"Woerden"}, 2017),
 }
 
-# region -> the values that characterise it (EVIDENCE.md "Region archetypes")
+# region -> the values that characterise it (the region archetypes of the evidence base)
 EXPECTED_VALUES = {
     "meierij_2015": {"funding": "lumpsum", "procurement": "selective", "contract_years": 2,
                      "reporting": "lean", "capacity_plan": 10.0, "sanctions": False,

@@ -1,6 +1,6 @@
 """Calibration to the reports' facts: pattern scoring and rejection (pattern-oriented modelling).
 
-The targets T1-T6 of ``EVIDENCE.md`` are patterns in ``calibration/targets.toml``
+The calibration targets T1-T6 of the evidence base are patterns in ``calibration/targets.toml``
 (:mod:`.targets`). Calibration samples the uncertain behavioural parameters (those with a
 ``prior`` in the parameter table) by Latin hypercube (:mod:`.sample`), runs every sample point
 under every variant and seed through the experiment runner (so it parallelises, resumes and runs

@@ -1,10 +1,9 @@
 """Calibration targets: the reports' facts as patterns a run must reproduce.
 
-The targets T1-T6 of ``EVIDENCE.md`` are patterns in ``calibration/targets.toml``: a KPI, a
-statistic over the run (value over the last year, growth, slope, share), a scenario variant and
-an acceptance range. :func:`statistic` computes a pattern's value from one run's monthly KPIs;
-:func:`distance` says how far a value is from the accepted range.
-"""
+The calibration targets T1-T6 of the evidence base are patterns in ``calibration/targets.toml``: a
+KPI, a statistic over the run (value over the last year, growth, slope, share), a scenario variant
+and an acceptance range. :func:`statistic` computes a pattern's value from one run's monthly KPIs;
+:func:`distance` says how far a value is from the accepted range."""
 
 from __future__ import annotations
 
