@@ -3,7 +3,8 @@
 The calibration targets T1-T6 of the evidence base are patterns in ``calibration/targets.toml``: a
 KPI, a statistic over the run (value over the last year, growth, slope, share), a scenario variant
 and an acceptance range. :func:`statistic` computes a pattern's value from one run's monthly KPIs;
-:func:`distance` says how far a value is from the accepted range."""
+:func:`distance` says how far a value is from the accepted range.
+"""
 
 from __future__ import annotations
 
