@@ -553,8 +553,8 @@ class Provider(mesa.Agent):
         provider's own base orientation.
         """
         p = self.model.p
-        pressure = min(1.0, max(0.0, -self.margin_rate * 4.0))
-        target = self.base_sigma + p.sigma_distrust_weight * (0.6 - trust_in_buyers) \
+        pressure = min(1.0, max(0.0, -self.margin_rate * p.pressure_per_loss))
+        target = self.base_sigma + p.sigma_distrust_weight * (p.trusted_level - trust_in_buyers) \
             + p.sigma_pressure_weight * pressure
         target = min(1.0, max(0.0, target))
         self.sigma = min(1.0, max(0.0, self.sigma + p.sigma_adaptation * (target - self.sigma)))
@@ -571,11 +571,11 @@ class Provider(mesa.Agent):
             peers: Collaboration-weighted innovation of its partners.
         """
         p = self.model.p
-        horizon = min(1.0, contract_years / 5.0)
-        margin_ok = 1.0 if self.margin_rate >= -0.01 else 0.3
-        client_focus = 1.0 - 0.5 * self.sigma
+        horizon = min(1.0, contract_years / p.innovation_payback_years)
+        margin_ok = 1.0 if self.margin_rate >= -0.01 else p.innovation_under_loss
+        client_focus = 1.0 - p.innovation_orientation_drag * self.sigma
         invest = p.innovation_rate * trust_in_buyers * horizon * margin_ok * client_focus
-        spread = 0.5 * p.innovation_rate * max(0.0, peers - self.innovation)
+        spread = p.innovation_spread * p.innovation_rate * max(0.0, peers - self.innovation)
         change = invest * (1.0 - self.innovation) + spread - p.innovation_decay * self.innovation
         self.innovation = min(1.0, max(0.0, self.innovation + change))
 
