@@ -471,7 +471,7 @@ PARAMS: tuple[Param, ...] = (
        "Provider's trust in the buyer when lumpsum production above the band is not paid."),
     _p("trust", "trust_sanctioned", -0.2, (-1.0, 1.0), "event", "M17 [MEI 6.3]",
        "Provider's trust in the municipality that sanctions it."),
-    _p("trust", "trust_regime_change", -0.5, (-1.0, 1.0), "event", "M1 M3 [DRE]",
+    _p("trust", "trust_regime_change", -0.5, (-1.0, 1.0), "event", "M1 M3 [NMD]",
        "Provider's trust in every municipality when the contract regime changes."),
     _p("trust", "trust_upcoding_seen", -0.5, (-1.0, 1.0), "event", "M7 [NMD]",
        "Municipality's trust in a provider whose upcoding it sees."),
