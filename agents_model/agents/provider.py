@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 __all__ = ["BookKey", "CaseloadLine", "Provider"]
 
 MIN_RATIO = 0.35
+"""Lowest share of indicated hours a provider delivers, however strategic."""
+MIN_PLACES = 3.0
+"""Places a provider keeps per offered product when it sheds idle ones."""
 STANDARD_PROFILE = (MEAN_COMPLEXITY, 1.0)
 """Complexity and hours factor assumed for a product and level without clients."""
 
@@ -347,7 +350,7 @@ class Provider(mesa.Agent):
         """
         p = self.model.p
         sanctions = 1.0 if buyer.design.sanctions else 0.0
-        deterrence = detection * (0.35 + 0.65 * sanctions)
+        deterrence = detection * (p.detection_deterrence + p.sanction_deterrence * sanctions)
         pool = self.pooling()
         push = self.sigma * p.shave_propensity * (1.0 - deterrence)
         if push > 1.0:
@@ -544,7 +547,7 @@ class Provider(mesa.Agent):
         self.cost_year += self.cost_month
         base = max(self.cost_month, self.revenue_month, 1.0)
         if self.cost_month > 0.0 or self.revenue_month > 0.0:
-            self.margin_rate += 0.25 * (margin / base - self.margin_rate)
+            self.margin_rate += self.model.p.margin_smoothing * (margin / base - self.margin_rate)
 
     def adapt_orientation(self, trust_in_buyers: float) -> None:
         """Drift strategic orientation towards its target (M3 control spiral, M6).
@@ -597,7 +600,8 @@ class Provider(mesa.Agent):
         places sheds some; one losing money stops intake (cliëntenstop) by closing its free
         places rather than running down its reserve.
         """
-        losing = self.margin_rate < -0.04
+        p = self.model.p
+        losing = self.margin_rate < -p.intake_stop_loss
         for product in self.offers:
             cap = self.capacity[product]
             used = len(self.clients[product])
@@ -605,10 +609,10 @@ class Provider(mesa.Agent):
                 continue
             if losing:
                 self.capacity[product] = max(1.0, min(cap, float(used)))
-            elif used >= 0.9 * cap and self.margin_rate >= -0.02:
-                self.capacity[product] = cap + max(1.0, 0.08 * cap)
-            elif used < 0.5 * cap and cap > 3.0:
-                self.capacity[product] = max(3.0, cap * 0.95)
+            elif used >= p.growth_occupancy * cap and self.margin_rate >= -p.growth_loss_limit:
+                self.capacity[product] = cap + max(1.0, p.growth_step * cap)
+            elif used < p.idle_occupancy * cap and cap > MIN_PLACES:
+                self.capacity[product] = max(MIN_PLACES, cap * p.idle_shrink_factor)
 
     def main_buyer(self, buyers: dict[tuple[int, int], ContractSet],
                    default: ContractSet) -> ContractSet:
