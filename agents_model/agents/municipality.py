@@ -336,19 +336,20 @@ class Municipality(mesa.Agent):
         model = self.model
         net = model.net
         me, them = self.unique_id, provider.unique_id
-        rand = model.random.random
+        p, rand = model.p, model.random.random
         shortfall = 1.0 - provider.mean_ratio
-        if shortfall > 0.05 and rand() < detection:
-            net.event(me, them, "trust", -min(1.0, 3.0 * shortfall))
+        if shortfall > p.noticed_shortfall and rand() < detection:
+            net.event(me, them, "trust", -min(1.0, p.shortfall_distrust * shortfall))
             model.stats.count("detected_shaving")
             if model.design.sanctions:
                 self.sanction(provider, shortfall)
-        if upcoded_share > 0.0 and rand() < detection * min(1.0, 3.0 * upcoded_share):
-            net.event(me, them, "trust", model.p.trust_upcoding_seen)
+        if upcoded_share > 0.0 and rand() < detection * min(1.0, p.upcoding_visibility
+                                                           * upcoded_share):
+            net.event(me, them, "trust", p.trust_upcoding_seen)
             model.stats.count("detected_upcoding")
             if model.design.sanctions:
-                self.sanction(provider, 0.5 * upcoded_share)
-        if rand() < detection * provider.innovation * 0.5:
+                self.sanction(provider, p.upcoding_fine * upcoded_share)
+        if rand() < detection * provider.innovation * p.innovation_visibility:
             net.event(me, them, "trust", provider.innovation)
 
     def sanction(self, provider: Provider, severity: float) -> None:
@@ -388,11 +389,12 @@ class Municipality(mesa.Agent):
         info = self.info_quality * (0.5 + 0.5 * self.monitoring(len(providers)))
         short = p.rule_threshold - min(trust, info)
         change = 0
-        chance = min(1.0, 1.5 * short)
+        chance = min(1.0, p.rule_urgency * short)
         if short > 0.0 and self.rules < p.max_rules and model.random.random() < chance:
             self.rules += 1
             change = 1
-        elif short < -0.2 and self.rules > 0 and model.random.random() < 0.25:
+        elif short < -p.rule_drop_margin and self.rules > 0 \
+                and model.random.random() < p.rule_drop_chance:
             self.rules -= 1
             change = -1
         if change:
