@@ -84,12 +84,13 @@ class AccessWorker(mesa.Agent):
         self.hours_left -= hours
         fast = hours == p.fast_track_hours and p.fast_track
         need = resident.need + self.model.rng.normal(0.0, 0.05)
-        if need < 0.15:
+        if need < p.no_support_need:
             return "stepped_down"
         knows = 0.0 if fast else self.knowledge * (1.0 - 0.6 * self.busy())
-        if need < p.general_provision_need * (0.4 + 0.6 * knows) \
+        if need < p.general_provision_need * (p.gp_need_base + p.gp_need_knowledge * knows) \
                 and self.municipality.general_provision_free() >= 1.0 \
-                and self.model.random.random() < 0.3 + 0.7 * knows:
+                and self.model.random.random() < p.gp_referral_base \
+                + p.gp_referral_knowledge * knows:
             return "general_provision"
         resident.level = level_for_need(max(need, 0.36))
         return "indicated"

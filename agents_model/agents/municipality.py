@@ -95,7 +95,7 @@ class Municipality(mesa.Agent):
         if n_providers <= 0:
             return 1.0
         need = n_providers * self.model.p.monitoring_hours
-        return min(1.0, 0.7 * self.contract_capacity() / need)
+        return min(1.0, self.model.p.monitoring_efficiency * self.contract_capacity() / need)
 
     def detection(self, n_providers: int) -> float:
         """Chance of seeing a provider's under-delivery: monitoring x information (M2, M10)."""
@@ -172,7 +172,7 @@ class Municipality(mesa.Agent):
         """
         model = self.model
         pl = PROTECTED_LIVING.index
-        if resident.product is PROTECTED_LIVING and resident.need < 0.85 \
+        if resident.product is PROTECTED_LIVING and resident.need < model.p.ambulatory_need_limit \
                 and self.contract_set(pl).free_places(pl) < 1.0:
             resident.product = INDIVIDUAL_SUPPORT
             resident.level = 2
@@ -398,7 +398,8 @@ class Municipality(mesa.Agent):
             self.rules -= 1
             change = -1
         if change:
-            self.info_quality = min(0.95, model.design.information_quality + 0.015 * self.rules)
+            self.info_quality = min(p.max_info_quality,
+                                    model.design.information_quality + p.info_per_rule * self.rules)
             for q in providers:
                 model.net.event(q.unique_id, self.unique_id, "trust",
                                 p.trust_rule_added if change > 0 else p.trust_rule_dropped)

@@ -131,7 +131,7 @@ class Resident(mesa.Agent):
             shortfall = max(0.0, 0.8 - ratio) / 0.8
             return worsen * shortfall - gain
         if self.state == "general_provision":
-            return -0.4 * p.recovery_rate
+            return -p.general_provision_recovery * p.recovery_rate
         if self.state in ("unmet", "waiting_assessment", "waiting_placement", "dropped_out"):
             return worsen
         return 0.0
