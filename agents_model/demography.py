@@ -16,6 +16,7 @@ from agents_model.products import (
     DAY_ACTIVITIES,
     HOUSEHOLD_HELP,
     INDIVIDUAL_SUPPORT,
+    LIGHTEST_INDICATED_NEED,
     PRODUCTS,
     PROTECTED_LIVING,
     Product,
@@ -49,11 +50,13 @@ class Demography:
         """Create a resident with a new need; schedule her moving away or dying."""
         model = self.model
         rng = model.rng
-        need = float(0.3 + 0.7 * rng.beta(2.0, 2.2))
-        complexity = float(rng.beta(1.6, 3.0))
+        p = model.p
+        need = float(p.onset_need_min + p.onset_need_span
+                     * rng.beta(p.onset_need_shape, p.onset_need_skew))
+        complexity = float(rng.beta(p.complexity_shape, p.complexity_skew))
         if product is PROTECTED_LIVING:
-            need = max(need, 0.6)
-            complexity = float(min(1.0, complexity + 0.3))
+            need = max(need, p.protected_living_min_need)
+            complexity = float(min(1.0, complexity + p.protected_living_complexity))
         network = float(rng.uniform(0.0, 1.0))
         chronic = bool(rng.random() < model.bands[band].chronic_share)
         resident = Resident(model, m, band, product, need, complexity, network, chronic)
@@ -114,7 +117,7 @@ class Demography:
             return
         weights = [model.market.size_weight[q.unique_id] for q in pool]
         provider = model.random.choices(pool, weights=weights)[0]
-        resident.level = level_for_need(max(resident.need, 0.36))
+        resident.level = level_for_need(max(resident.need, LIGHTEST_INDICATED_NEED))
         resident.indicated_hours = resident.hours_for(resident.level)
         resident.set_state("in_care")
         provider.add_client(resident)

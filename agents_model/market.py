@@ -40,6 +40,11 @@ FIRST_OF_TWO = 0.65
 """Chance a provider of one of two support products offers the first (individual support)."""
 EXTRA_PRODUCT = 0.6
 """Chance, relative to offering both, a protected-living provider also offers support."""
+ENTRANT_PRODUCTS = ((0.2, HOUSEHOLD_HELP), (0.27, PROTECTED_LIVING), (0.75, INDIVIDUAL_SUPPORT))
+"""Cumulative shares of entrants by the one product they offer; the rest offer day activities
+(most new providers offer individual support, LEI annex 3)."""
+MIN_ENTRANT_PLACES = 2.0
+"""Fewest places an entrant opens, however small the simulated population."""
 
 
 class Market:
@@ -266,14 +271,13 @@ class Market:
             if rng.random() > attractive:
                 continue
             u = rng.random()
-            offers = [HOUSEHOLD_HELP.index] if u < 0.2 else \
-                [PROTECTED_LIVING.index] if u < 0.27 else \
-                [INDIVIDUAL_SUPPORT.index] if u < 0.75 else [DAY_ACTIVITIES.index]
-            kind = "small" if rng.random() < 0.85 else "medium"
+            offers = [next((product.index for share, product in ENTRANT_PRODUCTS if u < share),
+                           DAY_ACTIVITIES.index)]
+            kind = "small" if rng.random() < p.entrant_small_share else "medium"
             provider = self.create_provider(kind, offers, entrant=True)
-            provider.reserve = 20_000.0 * p.population_scale
-            provider.capacity = [max(2.0, 3.0 * p.population_scale * 10) if c > 0 else 0.0
-                                 for c in provider.capacity]
+            provider.reserve = p.entrant_reserve * p.population_scale
+            provider.capacity = [max(MIN_ENTRANT_PLACES, p.entrant_places * p.population_scale)
+                                 if c > 0 else 0.0 for c in provider.capacity]
             model.log("provider_entered", provider=provider.label, provider_kind=provider.kind,
                       provider_id=provider.unique_id)
             if model.terms.procurement.entry_any_time:

@@ -163,7 +163,8 @@ class WmoModel(mesa.Model):
             fte = p.access_fte_per_10k * m.inhabitants() / 10_000.0 * p.population_scale
             n = max(1, round(fte))
             for _ in range(n):
-                worker = AccessWorker(self, m, float(self.rng.uniform(0.4, 0.9)))
+                knowledge = self.rng.uniform(p.initial_knowledge_low, p.initial_knowledge_high)
+                worker = AccessWorker(self, m, float(knowledge))
                 worker.full_hours = p.worker_hours * fte / n
                 m.workers.append(worker)
         for a, b in itertools.permutations(self.municipalities, 2):

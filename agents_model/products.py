@@ -81,6 +81,11 @@ CARE_COST_SHARE = 0.88
 MEAN_COMPLEXITY = 0.35
 """Mean complexity of a client; the reference cost is that of an average client."""
 LEVEL_THRESHOLDS: tuple[float, float] = (0.55, 0.78)
+"""Need from which the medium and the intensive level fit."""
+EXIT_NEED = 0.3
+"""Need below which care can end (a review may end it; a relapse chance follows)."""
+LIGHTEST_INDICATED_NEED = 0.36
+"""Need an indication is written for at least: the light level's (M13)."""
 
 STATES: tuple[str, ...] = (
     "unmet",

@@ -416,11 +416,19 @@ def _parse_switches(table: Any, path: Path) -> list[Switch]:
     return sorted(out, key=lambda s: (s.relative, s.year))
 
 
+ORDERED_PAIRS = (("initial_knowledge_low", "initial_knowledge_high"),)
+"""Pairs of parameters where the first must not exceed the second."""
+
+
 def _check_consistency(scenario: Scenario, origin: str) -> None:
     v = scenario.values
     if v["share_large"] + v["share_medium"] > 1.0:
         raise ScenarioError(f"{origin}: key 'market.share_large' + 'market.share_medium' must "
                             f"not exceed 1, got {v['share_large'] + v['share_medium']:g}")
+    for low, high in ORDERED_PAIRS:
+        if v[low] > v[high]:
+            raise ScenarioError(f"{origin}: key '{by_name(low).section}.{low}' must not exceed "
+                                f"'{by_name(high).section}.{high}', got {v[low]:g} > {v[high]:g}")
 
 
 # --- effective defaults ------------------------------------------------------------------------

@@ -316,6 +316,16 @@ def test_out_of_range(tmp_path):
     assert "9" in message
 
 
+def test_ordered_pair_out_of_order(tmp_path):
+    """A lower bound above its upper bound names both keys and the file."""
+    path = write_region(tmp_path, text=VALID_REGION.format(
+        design="", second="Beta", second_population="population = 10000",
+        switch="\n[access]\ninitial_knowledge_low = 0.9\ninitial_knowledge_high = 0.4\n"))
+    message = load_error(path)
+    assert "access.initial_knowledge_low" in message
+    assert "access.initial_knowledge_high" in message
+
+
 def test_bad_choice(tmp_path):
     message = load_error(write_region(tmp_path, design='funding = "magic"'))
     assert "design.funding" in message

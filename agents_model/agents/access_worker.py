@@ -12,7 +12,12 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from agents_model.products import HOUSEHOLD_HELP, level_for_need
+from agents_model.products import (
+    EXIT_NEED,
+    HOUSEHOLD_HELP,
+    LIGHTEST_INDICATED_NEED,
+    level_for_need,
+)
 
 if TYPE_CHECKING:
     from agents_model.agents.municipality import Municipality
@@ -65,9 +70,10 @@ class AccessWorker(mesa.Agent):
     def assessment_hours(self, resident: Resident) -> float:
         """Time an assessment takes: the fast track for a single household-help request."""
         p = self.model.p
-        if p.fast_track and resident.product is HOUSEHOLD_HELP and resident.complexity < 0.5:
+        if p.fast_track and resident.product is HOUSEHOLD_HELP \
+                and resident.complexity < p.fast_track_complexity:
             return p.fast_track_hours
-        return p.assessment_hours * (1.0 + 0.5 * resident.complexity)
+        return p.assessment_hours * (1.0 + p.assessment_complexity_time * resident.complexity)
 
     def assess(self, resident: Resident) -> str:
         """Assess an applicant and route her (M13 access is the valve).
@@ -83,16 +89,16 @@ class AccessWorker(mesa.Agent):
         hours = self.assessment_hours(resident)
         self.hours_left -= hours
         fast = hours == p.fast_track_hours and p.fast_track
-        need = resident.need + self.model.rng.normal(0.0, 0.05)
+        need = resident.need + self.model.rng.normal(0.0, p.assessment_noise)
         if need < p.no_support_need:
             return "stepped_down"
-        knows = 0.0 if fast else self.knowledge * (1.0 - 0.6 * self.busy())
+        knows = 0.0 if fast else self.knowledge * (1.0 - p.pressure_knowledge_loss * self.busy())
         if need < p.general_provision_need * (p.gp_need_base + p.gp_need_knowledge * knows) \
                 and self.municipality.general_provision_free() >= 1.0 \
                 and self.model.random.random() < p.gp_referral_base \
                 + p.gp_referral_knowledge * knows:
             return "general_provision"
-        resident.level = level_for_need(max(need, 0.36))
+        resident.level = level_for_need(max(need, LIGHTEST_INDICATED_NEED))
         return "indicated"
 
     # --- placement ------------------------------------------------------------------------------
@@ -204,9 +210,9 @@ class AccessWorker(mesa.Agent):
         if fit > resident.level:
             return "up"
         draw = model.random.random()
-        if (resident.need < 0.3 or fit < resident.level) \
+        if (resident.need < EXIT_NEED or fit < resident.level) \
                 and draw < self.step_down_chance(resident, buyer):
-            return "ended" if resident.need < 0.3 else "down"
+            return "ended" if resident.need < EXIT_NEED else "down"
         if provider is not None and provider.wants_upcode(resident, buyer):
             model.stats.count("upcode_requests")
             if not self.scrutinises():
@@ -219,17 +225,18 @@ class AccessWorker(mesa.Agent):
         It takes the overview of the household, which case management gives and knowledge
         otherwise partly, and shrinks as the provider argues against losing margin.
         """
-        design = self.model.design
+        p, design = self.model.p, self.model.design
         overview = design.case_management + (1.0 - design.case_management) * \
-            0.45 * self.knowledge
+            p.overview_from_knowledge * self.knowledge
         provider = resident.provider
         resist = provider.resists_step_down(resident, buyer) if provider else 0.0
-        return overview * (1.0 - 0.5 * resist)
+        return overview * (1.0 - p.resistance_weight * resist)
 
     def scrutinises(self) -> bool:
         """Whether a higher-level request gets a critical look (experience and time, M7)."""
         p = self.model.p
-        chance = p.upcoding_scrutiny * self.knowledge * (1.0 - 0.7 * self.busy())
+        pressure = 1.0 - p.pressure_scrutiny_loss * self.busy()
+        chance = p.upcoding_scrutiny * self.knowledge * pressure
         return self.model.random.random() < chance
 
     def leave_job(self, knowledge: float) -> None:

@@ -13,7 +13,12 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from agents_model.products import INDIVIDUAL_SUPPORT, PROTECTED_LIVING, level_for_need
+from agents_model.products import (
+    INDIVIDUAL_SUPPORT,
+    LIGHTEST_INDICATED_NEED,
+    PROTECTED_LIVING,
+    level_for_need,
+)
 
 if TYPE_CHECKING:
     from agents_model.agents.access_worker import AccessWorker
@@ -25,8 +30,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Municipality"]
 
-LIGHTEST_INDICATED_NEED = 0.36
-"""Need an indication is written for at least: the light level's (M13)."""
 
 
 class Municipality(mesa.Agent):

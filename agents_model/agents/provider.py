@@ -36,6 +36,8 @@ MIN_PLACES = 3.0
 """Places a provider keeps per offered product when it sheds idle ones."""
 STANDARD_PROFILE = (MEAN_COMPLEXITY, 1.0)
 """Complexity and hours factor assumed for a product and level without clients."""
+ARGUED_COMPLEXITY = 0.3
+"""Complexity of the typical case a provider has in mind when it argues against a step-down."""
 
 
 class BookKey(NamedTuple):
@@ -306,7 +308,8 @@ class Provider(mesa.Agent):
         pooled = (1.0 - pool) * rel + pool * self.margin_rate
         if pooled >= 0.0:
             return True
-        chance = self.sigma * self.model.p.refusal_propensity * min(1.0, -3.0 * pooled)
+        p = self.model.p
+        chance = self.sigma * p.refusal_propensity * min(1.0, -p.refusal_loss_slope * pooled)
         return self.model.random.random() >= chance
 
     def decide_delivery(self, buyer: ContractSet, detection: float) -> None:
@@ -470,7 +473,7 @@ class Provider(mesa.Agent):
         if not extra_cost > 0.0:
             extra_cost = 0.0
         base = hours[level] * hourly
-        elastic = 1.0 if buyer.rule.per_hour else 0.3
+        elastic = 1.0 if buyer.rule.per_hour else model.p.upcoding_cost_elasticity
         gain = (extra_value - extra_cost * elastic) / (1.0 if base < 1.0 else base)
         if gain <= 0.0:
             return False
@@ -483,14 +486,14 @@ class Provider(mesa.Agent):
         lower = level - 1 if level > 1 else 0
         headroom = self.value_headroom(buyer)
         values = buyer.payment_table()[product]
-        hourly = self.hourly_cost(product, 0.3)
+        hourly = self.hourly_cost(product, ARGUED_COMPLEXITY)
         hours = PRODUCTS[product].hours
         cost = hours[level] * hourly
         value, lower_value = values[level] * headroom, values[lower] * headroom
         loss = (value - cost) - (lower_value - hours[lower] * hourly)
         if loss <= 0.0:
             return 0.0
-        rel = loss / (1.0 if cost < 1.0 else cost) * 2.0
+        rel = loss / (1.0 if cost < 1.0 else cost) * self.model.p.resistance_loss_slope
         return self.sigma * (rel if rel < 1.0 else 1.0)
 
     def outreach(self, product: int) -> float:
@@ -499,7 +502,7 @@ class Provider(mesa.Agent):
         if cap <= 0.0:
             return 0.0
         spare = max(0.0, cap - len(self.clients[product])) / cap
-        return spare * (0.5 + self.sigma)
+        return spare * (self.model.p.outreach_base + self.sigma)
 
     # --- monthly and quarterly bookkeeping -------------------------------------------------------
 

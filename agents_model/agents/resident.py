@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from agents_model.products import LEVEL_THRESHOLDS, Product, level_for_need
+from agents_model.products import EXIT_NEED, LEVEL_THRESHOLDS, Product, level_for_need
 
 if TYPE_CHECKING:
     from agents_model.agents.municipality import Municipality
@@ -25,7 +25,6 @@ __all__ = ["Resident", "AGE_BANDS"]
 
 AGE_BANDS: tuple[str, ...] = ("18_64", "65_74", "75")
 CHECK_MONTHS = 3
-EXIT_NEED = 0.3
 
 
 class Resident(mesa.Agent):
@@ -62,7 +61,7 @@ class Resident(mesa.Agent):
         self.complexity = complexity
         self.network = network
         self.chronic = chronic
-        self.floor = need * 0.85 if chronic else 0.0
+        self.floor = need * model.p.chronic_floor if chronic else 0.0
         self.state = "unmet"
         self.provider: Provider | None = None
         self.level = -1
@@ -115,8 +114,9 @@ class Resident(mesa.Agent):
         +8%), so a fee per level built on standard hours leaves the heaviest clients
         underpaid.
         """
-        u = self.intensity
-        factor = 0.8 + 0.4 * u if level < 2 else 0.85 + 0.7 * u * u
+        p, u = self.model.p, self.intensity
+        factor = p.indication_low + p.indication_range * u if level < 2 \
+            else p.intensive_indication_low + p.intensive_indication_range * u * u
         return self.product.hours[level] * factor
 
     # --- need dynamics --------------------------------------------------------------------------
@@ -124,11 +124,11 @@ class Resident(mesa.Agent):
     def need_drift(self) -> float:
         """Monthly change of need in the current state (negative: improving)."""
         p = self.model.p
-        worsen = p.deterioration_rate * (1.0 - 0.5 * self.network)
+        worsen = p.deterioration_rate * (1.0 - p.network_deterioration_buffer * self.network)
         if self.state == "in_care" and self.provider is not None:
             ratio = self.provider.ratio[self.product.index][self.level]
             gain = p.recovery_rate * ratio * (1.0 + p.innovation_effect * self.provider.innovation)
-            shortfall = max(0.0, 0.8 - ratio) / 0.8
+            shortfall = max(0.0, p.adequate_delivery - ratio) / p.adequate_delivery
             return worsen * shortfall - gain
         if self.state == "general_provision":
             return -p.general_provision_recovery * p.recovery_rate
@@ -165,7 +165,8 @@ class Resident(mesa.Agent):
         model = self.model
         p = model.p
         pull = model.demand_pull[self.product.index]
-        chance = p.apply_probability * (0.3 + self.need) * (1.0 - 0.5 * self.network) * pull
+        chance = p.apply_probability * (p.apply_need_base + self.need) \
+            * (1.0 - p.network_application_delay * self.network) * pull
         if model.random.random() < min(1.0, chance):
             self.update_need()
             self.set_state("waiting_assessment")
@@ -175,8 +176,10 @@ class Resident(mesa.Agent):
 
     def relapse_chance(self) -> float:
         """Monthly chance of relapse after care: less with a strong network and aftercare (M14)."""
+        p = self.model.p
         aftercare = self.model.design.case_management
-        return self.model.p.relapse_rate * (1.0 - 0.6 * self.network) * (1.0 - 0.5 * aftercare)
+        return p.relapse_rate * (1.0 - p.network_relapse_protection * self.network) \
+            * (1.0 - p.aftercare_relapse_protection * aftercare)
 
     # --- events ---------------------------------------------------------------------------------
 
@@ -190,8 +193,9 @@ class Resident(mesa.Agent):
         elif kind == "gp_end":
             self.leave_general_provision()
         elif kind == "relapse":
-            self.need = min(1.0, self.need + 0.35)
-            self.floor = self.need * 0.85 if self.chronic else 0.0
+            p = self.model.p
+            self.need = min(1.0, self.need + p.relapse_need_jump)
+            self.floor = self.need * p.chronic_floor if self.chronic else 0.0
             self.set_state("unmet")
         elif kind == "reconsider":
             self.set_state("unmet")
