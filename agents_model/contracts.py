@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from agents_model.params import defaults
 from agents_model.products import PRODUCTS, Product
 
 if TYPE_CHECKING:
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = [
     "REFERENCE_VALUES",
     "Account",
+    "Bid",
     "ContractDesign",
     "ContractSet",
     "PaymentRule",
@@ -176,7 +178,32 @@ def payment_rule(funding: str, values: dict[str, Any]) -> PaymentRule:
 # --- procurement rules --------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
+class Bid:
+    """What a buyer sees of one bidder for one product (M2: hidden traits are not in it).
+
+    The provider offers a price and places; the buyer adds what it knows: its own trust, the
+    record it observed (detected under-delivery, upcoding and refusals against innovation
+    shown) and the reputation it heard from municipalities outside the contract.
+
+    Attributes:
+        provider_id: Unique id of the bidder.
+        price: Price level bid, as a multiple of the reference cost.
+        capacity: Places the bidder offers over all its products.
+        trust: The buyer's trust in the bidder (the newcomer value without a tie).
+        record: The buyer's observed record of the bidder in [-1, 1] (0: nothing seen).
+        reputation: What other municipalities report, in [-1, 1] (0: nothing heard).
+    """
+
+    provider_id: int
+    price: float
+    capacity: float
+    trust: float
+    record: float = 0.0
+    reputation: float = 0.0
+
+
+@dataclass(frozen=True)
 class ProcurementRule:
     """Who gets a contract under a procurement form.
 
@@ -187,9 +214,8 @@ class ProcurementRule:
         lead_contractor: One lead holds the contract, the others are subcontractors (M5).
         size_weight: Weight of size (capacity to carry responsibility) in the selection.
         price_weight: Weight of price in the selection.
-        quality_weights: Weights of a bidder's innovation, client orientation (1 - sigma)
-            and the buyer's trust in it in the quality score.
-        newcomer_trust: Trust the buyer gives a bidder it has no tie with.
+        quality_weights: Weights of the buyer's trust, its observed record and the reputation
+            heard from others in the quality score.
     """
 
     name: str
@@ -198,54 +224,51 @@ class ProcurementRule:
     lead_contractor: bool = False
     size_weight: float = 0.0
     price_weight: float = 0.0
-    quality_weights: tuple[float, float, float] = (0.4, 0.3, 0.3)
-    newcomer_trust: float = 0.4
+    quality_weights: tuple[float, float, float] = (0.3, 0.4, 0.3)
 
-    def select(self, candidates: list[Provider], trust: dict[int, float]) -> tuple[
-            list[Provider], Provider | None]:
-        """Pick the contracted providers (and a lead) for one product.
+    def select(self, bids: list[Bid]) -> tuple[list[int], int | None]:
+        """Pick the contracted providers (and a lead) for one product from their bids.
 
-        Incumbents carry the buyer's trust into the score, which keeps existing supply in
-        place (M1). Ties are broken by unique id so the choice is deterministic.
+        Only what a bid holds counts: incumbents carry the buyer's trust and record into the
+        score, which keeps existing supply in place (M1). Ties are broken by provider id so
+        the choice is deterministic.
 
         Args:
-            candidates: Providers offering the product that bid.
-            trust: Buyer's trust in each provider id (missing: newcomer, neutral).
+            bids: The bids for the product.
 
         Returns:
-            The selected providers and the lead contractor (None if no lead).
+            The ids of the selected providers and of the lead contractor (None if no lead).
         """
-        if not candidates:
+        if not bids:
             return [], None
         if self.keep is None:
-            return sorted(candidates, key=lambda p: p.unique_id), None
-        total_cap = sum(p.total_capacity() for p in candidates) or 1.0
-        w_innovation, w_orientation, w_trust = self.quality_weights
+            return sorted(b.provider_id for b in bids), None
+        total_cap = sum(b.capacity for b in bids) or 1.0
+        w_trust, w_record, w_reputation = self.quality_weights
 
-        def score(p: Provider) -> float:
-            quality = w_innovation * p.innovation + w_orientation * (1.0 - p.sigma) \
-                + w_trust * trust.get(p.unique_id, self.newcomer_trust)
-            size = p.total_capacity() / total_cap * len(candidates)
-            price = p.cost_factor - 1.0
-            return quality + self.size_weight * min(size, SIZE_CAP) - self.price_weight * price
+        def score(b: Bid) -> float:
+            quality = w_trust * b.trust + w_record * b.record + w_reputation * b.reputation
+            size = b.capacity / total_cap * len(bids)
+            return quality + self.size_weight * min(size, SIZE_CAP) \
+                - self.price_weight * (b.price - 1.0)
 
-        ranked = sorted(candidates, key=lambda p: (-score(p), p.unique_id))
+        ranked = sorted(bids, key=lambda b: (-score(b), b.provider_id))
         chosen = ranked[: self.keep]
         lead = None
         if self.lead_contractor:
-            lead = max(chosen, key=lambda p: (p.total_capacity(), -p.unique_id))
-        return chosen, lead
+            lead = max(chosen, key=lambda b: (b.capacity, -b.provider_id)).provider_id
+        return sorted(b.provider_id for b in chosen), lead
 
 
 SIZE_CAP = 3.0
 """Largest relative size (capacity over the mean bidder's) that still adds to a bid's score."""
-FORM_WEIGHTS: dict[str, dict[str, float]] = {
-    "open_house": {},
-    "selective": {"price_weight": 0.6},
-    "strategic_partners": {"size_weight": 0.15, "price_weight": 0.2},
-    "consortium": {"size_weight": 0.05, "price_weight": 0.2},
+FORM_WEIGHTS: dict[str, tuple[str, str]] = {
+    "open_house": ("", ""),
+    "selective": ("", "selective_price_weight"),
+    "strategic_partners": ("partners_size_weight", "partners_price_weight"),
+    "consortium": ("consortium_size_weight", "consortium_price_weight"),
 }
-"""Weights of size and price in a bid's score per procurement form (M10, M11)."""
+"""Parameters holding the weights of size and price in a bid's score per form (M10, M11)."""
 
 
 def procurement_rule(design: ContractDesign, values: dict[str, Any] | None = None
@@ -254,21 +277,21 @@ def procurement_rule(design: ContractDesign, values: dict[str, Any] | None = Non
 
     Args:
         design: The contract levers (form, partners, consortium size).
-        values: Parameter values with the quality weights of a bid's score (defaults if
-            not given).
+        values: Parameter values with the weights of a bid's score (the parameter table's
+            defaults if not given).
     """
+    if values is None:
+        values = defaults()
     form = design.procurement
     keep = {"open_house": None, "selective": design.partners,
             "strategic_partners": design.partners,
             "consortium": design.consortium_members}[form]
-    quality = {}
-    if values is not None:
-        quality = {"quality_weights": (values["score_innovation_weight"],
-                                       values["score_orientation_weight"],
-                                       values["score_trust_weight"]),
-                   "newcomer_trust": values["newcomer_trust"]}
-    return ProcurementRule(form, keep, entry_any_time=form == "open_house",
-                           lead_contractor=form == "consortium", **FORM_WEIGHTS[form], **quality)
+    size, price = FORM_WEIGHTS[form]
+    return ProcurementRule(
+        form, keep, entry_any_time=form == "open_house", lead_contractor=form == "consortium",
+        size_weight=values[size] if size else 0.0, price_weight=values[price] if price else 0.0,
+        quality_weights=(values["score_trust_weight"], values["score_record_weight"],
+                         values["score_reputation_weight"]))
 
 
 # --- the terms in force -----------------------------------------------------------------------

@@ -163,9 +163,17 @@ class Market:
 
     def admit(self, key: str, buyer: ContractSet, provider: Provider, product: int) -> None:
         """Give a provider a contract for a product with a buyer (and the trust ties)."""
-        net, initial = self.model.net, self.model.p.initial_trust
         buyer.add(provider, product)
-        for m in self.payers(key):
+        self.deal_with(provider, self.payers(key))
+
+    def deal_with(self, provider: Provider, municipalities: list[Municipality]) -> None:
+        """Trust ties between a provider and the municipalities it has dealings with (M3).
+
+        Bidders, contractors and providers serving personal-budget clients all have ties;
+        a tie once made stays while both exist.
+        """
+        net, initial = self.model.net, self.model.p.initial_trust
+        for m in municipalities:
             net.link(m.unique_id, provider.unique_id, "trust", initial)
             net.link(provider.unique_id, m.unique_id, "trust", initial)
 
@@ -188,15 +196,19 @@ class Market:
         net, p, design = model.net, model.p, model.design
         buyer = self.contract_sets[key]
         lead_m = self.buyer_lead(key)
-        trust = lead_m.trust_values()
+        members = self.payers(key)
         old = [list(group) for group in buyer.members]
-        bidders = 0
+        bidders: dict[int, Provider] = {}
+        choices = []
         for product in PRODUCTS:
             if key != "region" and product is PROTECTED_LIVING:
                 continue
             candidates = list(self.offering[product.index])
-            bidders += len(candidates)
-            chosen, lead = lead_m.choose_contractors(candidates, trust)
+            bidders.update((q.unique_id, q) for q in candidates)
+            choices.append((product, lead_m.choose_contractors(candidates, members)))
+        for q in bidders.values():
+            self.deal_with(q, members)
+        for product, (chosen, lead) in choices:
             buyer.clear(product.index)
             buyer.leads[product.index] = lead
             for q in chosen:
@@ -211,17 +223,15 @@ class Market:
         model.ledger.set_allotments(buyer, initial)
         if initial:
             return
-        members = self.payers(key)
         for m in members:
-            m.bear_procurement(bidders)
+            m.bear_procurement(len(bidders))
+        contracted = buyer.providers()
+        for q in bidders.values():
+            q.hear_outcome(members, any(q in group for group in old), q in contracted)
         for product in PRODUCTS:
             now = buyer.members[product.index]
             for q in old[product.index]:
-                kept = q in now
-                for m in members:
-                    net.event(q.unique_id, m.unique_id, "trust",
-                              p.trust_contract_kept if kept else p.trust_contract_lost)
-                if not kept:
+                if q not in now:
                     self.end_contract(q, product.index, key)
         model.log("procurement_round", procurement=design.procurement, funding=design.funding,
                   buyer="the region" if key == "region" else lead_m.name)

@@ -313,8 +313,7 @@ class WmoModel(mesa.Model):
                 n_contracted = contracted[buyer.key] = len(buyer.providers())
             detection = m.detection(max(1, n_contracted))
             for provider in providers:
-                share = provider.upcoded_clients / max(1, provider.n_clients())
-                m.observe(provider, detection, share)
+                m.observe(provider, provider.conduct(), detection)
         for provider in self.providers:
             provider.adapt_orientation(self.net.mean_out(provider.unique_id, "trust"))
 

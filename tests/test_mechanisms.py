@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import math
 import statistics
+from dataclasses import replace
 
 import pytest
 from helpers import region, small_model
 
-from agents_model.contracts import ProcurementRule
+from agents_model.contracts import Bid, ProcurementRule
 from agents_model.products import (
     DAY_ACTIVITIES,
     HOUSEHOLD_HELP,
     INDIVIDUAL_SUPPORT,
     PROTECTED_LIVING,
 )
+from agents_model.records import Record
 
 IS = INDIVIDUAL_SUPPORT.index
 
@@ -58,15 +60,53 @@ def mean_kpi(model, name, months):
 # --- M1 security buys a smooth transition, not renewal ---
 
 def test_incumbents_trusted_by_the_buyer_win_the_tender():
-    model = small_model()
-    a, b = [q for q in model.providers if IS in q.offers][:2]
-    b.sigma, b.innovation, b.cost_factor = a.sigma, a.innovation, a.cost_factor
-    b.capacity = list(a.capacity)
     rule = ProcurementRule("selective", keep=1, price_weight=0.6)
-    chosen, _ = rule.select([a, b], {a.unique_id: 0.4, b.unique_id: 0.8})
-    assert chosen == [b]
-    chosen, _ = rule.select([a, b], {a.unique_id: 0.8, b.unique_id: 0.4})
+    a = Bid(1, price=1.0, capacity=50.0, trust=0.4)
+    b = Bid(2, price=1.0, capacity=50.0, trust=0.8)
+    assert rule.select([a, b])[0] == [2]
+    a, b = replace(a, trust=0.8), replace(b, trust=0.4)
+    assert rule.select([a, b])[0] == [1]
+
+
+def test_a_record_of_breaches_loses_the_tender():
+    """M2 M3: of two equal bidders the one whose breaches the buyer saw loses."""
+    model = small_model(procurement="selective", partners=1)
+    m = model.municipalities[0]
+    a, b = sorted((q for q in model.providers if IS in q.offers), key=lambda q: q.unique_id)[:2]
+    for q in (a, b):
+        q.cost_factor, q.capacity = 1.0, [10.0] * len(q.capacity)
+    chosen, _ = m.choose_contractors([a, b], [m])
     assert chosen == [a]
+    for _ in range(5):
+        m.records.setdefault(a.unique_id, Record()).bad += 1.0
+    chosen, _ = m.choose_contractors([a, b], [m])
+    assert chosen == [b]
+
+
+def test_reputation_heard_from_other_municipalities_counts_in_the_score():
+    """M16: a buyer hears of breaches seen elsewhere, in proportion to cohesion."""
+    model = small_model(scenario=region(60_000, 40_000), procurement="selective", partners=1)
+    m, other = model.municipalities[:2]
+    q = next(q for q in model.providers if IS in q.offers)
+    other.records[q.unique_id] = Record(bad=6.0)
+    offer = q.offer()
+    heard = m.assess_bid(q.unique_id, *offer, [m]).reputation
+    assert heard < 0.0
+    model.net.set(m.unique_id, other.unique_id, "cohesion", 0.0)
+    assert m.assess_bid(q.unique_id, *offer, [m]).reputation == 0.0
+
+
+def test_sightings_travel_along_cohesion_ties():
+    """M16 reputation: a breach seen in one municipality lowers trust in another."""
+    def trust_elsewhere(share):
+        model = small_model(scenario=region(60_000, 40_000), reputation_share=share)
+        m, other = model.municipalities[:2]
+        q = next(q for q in model.providers if IS in q.offers)
+        before = model.net.value(other.unique_id, q.unique_id, "trust")
+        m.witness(q.unique_id, -1.0)
+        return model.net.value(other.unique_id, q.unique_id, "trust") - before
+
+    assert trust_elsewhere(0.5) < trust_elsewhere(0.0) == 0.0
 
 
 def test_long_contracts_keep_entrants_out():

@@ -185,8 +185,8 @@ class AccessWorker(mesa.Agent):
         model.stats.count("refusals")
         if resident.complexity >= COMPLEX:
             model.stats.count("complex_refusals")
-        model.net.event(self.municipality.unique_id, provider.unique_id, "trust",
-                        model.p.trust_refusal * (0.5 + resident.complexity))
+        self.municipality.witness(provider.unique_id,
+                                  model.p.trust_refusal * (0.5 + resident.complexity))
 
     # --- review ---------------------------------------------------------------------------------
 

@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING
 
 import mesa
 
+from agents_model.contracts import Bid
 from agents_model.products import (
     INDIVIDUAL_SUPPORT,
     LIGHTEST_INDICATED_NEED,
     PROTECTED_LIVING,
     level_for_need,
 )
+from agents_model.records import Conduct, Record
 
 if TYPE_CHECKING:
     from agents_model.agents.access_worker import AccessWorker
@@ -77,6 +79,7 @@ class Municipality(mesa.Agent):
         self.gp_places = 0.0
         self.gp_used = 0
         self._worker_index = 0
+        self.records: dict[int, Record] = {}
 
     # --- size and capacity ----------------------------------------------------------------------
 
@@ -330,30 +333,61 @@ class Municipality(mesa.Agent):
 
     # --- trust, rules and dialogue ---------------------------------------------------------------
 
-    def observe(self, provider: Provider, detection: float, upcoded_share: float) -> None:
+    def observe(self, provider: Provider, conduct: Conduct, detection: float) -> None:
         """Look at a provider's conduct through monitoring and reporting (M2, M3, M10, M17).
 
-        Under-delivery and upcoding seen lower trust; innovation seen raises it. What is not
-        seen changes nothing: many providers and lean contracts leave much unseen.
+        Under-delivery and upcoding seen lower trust; innovative practice seen raises it. What
+        is not seen changes nothing: many providers and lean contracts leave much unseen. Only
+        the conduct is looked at, never the provider's hidden orientation.
         """
         model = self.model
-        net = model.net
-        me, them = self.unique_id, provider.unique_id
         p, rand = model.p, model.random.random
-        shortfall = 1.0 - provider.mean_ratio
+        shortfall = conduct.shortfall
         if shortfall > p.noticed_shortfall and rand() < detection:
-            net.event(me, them, "trust", -min(1.0, p.shortfall_distrust * shortfall))
+            self.witness(conduct.provider_id, -min(1.0, p.shortfall_distrust * shortfall))
             model.stats.count("detected_shaving")
             if model.design.sanctions:
                 self.sanction(provider, shortfall)
-        if upcoded_share > 0.0 and rand() < detection * min(1.0, p.upcoding_visibility
-                                                           * upcoded_share):
-            net.event(me, them, "trust", p.trust_upcoding_seen)
+        upcoded = conduct.upcoded_share
+        if upcoded > 0.0 and rand() < detection * min(1.0, p.upcoding_visibility * upcoded):
+            self.witness(conduct.provider_id, p.trust_upcoding_seen)
             model.stats.count("detected_upcoding")
             if model.design.sanctions:
-                self.sanction(provider, p.upcoding_fine * upcoded_share)
-        if rand() < detection * provider.innovation * p.innovation_visibility:
-            net.event(me, them, "trust", provider.innovation)
+                self.sanction(provider, p.upcoding_fine * upcoded)
+        if rand() < detection * conduct.practice * p.innovation_visibility:
+            self.witness(conduct.provider_id, conduct.practice)
+
+    def witness(self, provider_id: int, strength: float) -> None:
+        """Take in a sighting of a provider's conduct: trust, record and word to partners.
+
+        A breach (negative strength) or good practice (positive) moves its trust (M3, M12),
+        counts in its record (M2) and is passed on along its cohesion ties, so the provider's
+        conduct here moves trust in the other municipalities (reputation, M16).
+        """
+        model = self.model
+        model.net.event(self.unique_id, provider_id, "trust", strength)
+        record = self.records.get(provider_id)
+        if record is None:
+            record = self.records[provider_id] = Record()
+        if strength < 0.0:
+            record.bad += 1.0
+        else:
+            record.good += 1.0
+        self.tell_partners(provider_id, strength)
+
+    def tell_partners(self, provider_id: int, strength: float) -> None:
+        """Pass a sighting on to the other municipalities, weighted by cohesion (reputation)."""
+        model = self.model
+        share = model.p.reputation_share
+        if share <= 0.0:
+            return
+        net = model.net
+        for other in model.municipalities:
+            if other is self:
+                continue
+            weight = net.value(self.unique_id, other.unique_id, "cohesion", 0.0)
+            if weight > 0.0 and provider_id in net.graph:
+                net.event(other.unique_id, provider_id, "trust", strength * weight * share)
 
     def sanction(self, provider: Provider, severity: float) -> None:
         """Claw back part of a month's pay after a detected breach, where the contract allows (M17).
@@ -450,18 +484,50 @@ class Municipality(mesa.Agent):
 
     # --- as a buyer ----------------------------------------------------------------------------
 
-    def choose_contractors(self, candidates: list[Provider], trust: dict[int, float]
+    def choose_contractors(self, candidates: list[Provider], members: list[Municipality]
                            ) -> tuple[list[Provider], Provider | None]:
         """Choose whom to contract for a product, by the procurement form's rule (M1, M10, M11).
 
+        As the buyer's lead it weighs each bid on what the buyer can see
+        (:meth:`assess_bid`), never on a bidder's hidden traits.
+
         Args:
             candidates: Providers bidding for the product.
-            trust: Its trust in each provider at the start of the round, by provider id.
+            members: The municipalities that buy together (its own contract's payers).
 
         Returns:
             The chosen providers and the lead contractor (None without a lead).
         """
-        return self.model.terms.procurement.select(candidates, trust)
+        by_id = {q.unique_id: q for q in candidates}
+        bids = [self.assess_bid(q.unique_id, *q.offer(), members) for q in candidates]
+        chosen, lead = self.model.terms.procurement.select(bids)
+        return [by_id[i] for i in chosen], by_id[lead] if lead is not None else None
+
+    def assess_bid(self, provider_id: int, price: float, capacity: float,
+                   members: list[Municipality]) -> Bid:
+        """What the buyer knows of a bidder: trust, record and reputation (M1, M2, M16).
+
+        Trust is the members' mean trust (a newcomer's where there is no tie); the record
+        is the members' observations together; reputation is the record of the municipalities
+        outside the contract, weighted by the members' cohesion with them.
+        """
+        p, net = self.model.p, self.model.net
+        prior = p.record_prior
+        trust = sum(net.value(m.unique_id, provider_id, "trust", p.newcomer_trust)
+                    for m in members) / len(members)
+        own = sum((m.records.get(provider_id, Record()) for m in members), Record())
+        heard, weights = 0.0, 0.0
+        for other in self.model.municipalities:
+            if other in members:
+                continue
+            weight = sum(net.value(m.unique_id, other.unique_id, "cohesion", 0.0)
+                         for m in members) / len(members)
+            record = other.records.get(provider_id)
+            if record is not None and weight > 0.0:
+                heard += weight * record.score(prior)
+                weights += weight
+        return Bid(provider_id, price, capacity, trust, own.score(prior),
+                   heard / weights if weights else 0.0)
 
     def bear_procurement(self, bidders: int) -> None:
         """A procurement round takes contract-management time, more with more bidders (M1, M3)."""

@@ -23,8 +23,10 @@ from agents_model.products import (
     PRODUCTS,
     PROTECTED_LIVING,
 )
+from agents_model.records import Conduct
 
 if TYPE_CHECKING:
+    from agents_model.agents.municipality import Municipality
     from agents_model.agents.resident import Resident
     from agents_model.model import WmoModel
 
@@ -154,6 +156,30 @@ class Provider(mesa.Agent):
     def free_places(self, product: int) -> float:
         """Free client places for a product."""
         return self.capacity[product] - len(self.clients[product])
+
+    # --- what others can see ---------------------------------------------------------------------
+
+    def conduct(self) -> Conduct:
+        """The conduct its work this month shows to a municipality that looks (M2, M6, M7)."""
+        return Conduct(self.unique_id, 1.0 - self.mean_ratio,
+                       self.upcoded_clients / max(1, self.total_clients), self.innovation)
+
+    def offer(self) -> tuple[float, float]:
+        """What it bids in a procurement round: its price level and its places (M1, M10)."""
+        return self.cost_factor, self.total_capacity()
+
+    def hear_outcome(self, buyers: list[Municipality], incumbent: bool, won: bool) -> None:
+        """Its trust in the buyers after a procurement round it bid in (M1, M3).
+
+        Keeping a contract builds trust; losing one, or losing a bid, erodes it.
+        """
+        p, net = self.model.p, self.model.net
+        if won:
+            strength = p.trust_contract_kept if incumbent else p.trust_bid_won
+        else:
+            strength = p.trust_contract_lost if incumbent else p.trust_bid_lost
+        for m in buyers:
+            net.event(self.unique_id, m.unique_id, "trust", strength)
 
     def add_client(self, resident: Resident) -> None:
         """Take a resident into care and book the caseload line that payments read."""
