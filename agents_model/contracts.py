@@ -216,6 +216,8 @@ class ProcurementRule:
         price_weight: Weight of price in the selection.
         quality_weights: Weights of the buyer's trust, its observed record and the reputation
             heard from others in the quality score.
+        suitability: Share of its part of the volume (volume over kept providers) a bidder's
+            places must cover to qualify; qualified bidders rank first.
     """
 
     name: str
@@ -225,16 +227,19 @@ class ProcurementRule:
     size_weight: float = 0.0
     price_weight: float = 0.0
     quality_weights: tuple[float, float, float] = (0.3, 0.4, 0.3)
+    suitability: float = 0.0
 
-    def select(self, bids: list[Bid]) -> tuple[list[int], int | None]:
+    def select(self, bids: list[Bid], volume: float = 0.0) -> tuple[list[int], int | None]:
         """Pick the contracted providers (and a lead) for one product from their bids.
 
         Only what a bid holds counts: incumbents carry the buyer's trust and record into the
-        score, which keeps existing supply in place (M1). Ties are broken by provider id so
-        the choice is deterministic.
+        score, which keeps existing supply in place (M1). Bidders whose places cannot carry
+        their part of the volume rank after those that can (a suitability requirement).
+        Ties are broken by provider id so the choice is deterministic.
 
         Args:
             bids: The bids for the product.
+            volume: Clients the contract must carry (the buyer's current caseload).
 
         Returns:
             The ids of the selected providers and of the lead contractor (None if no lead).
@@ -252,7 +257,8 @@ class ProcurementRule:
             return quality + self.size_weight * min(size, SIZE_CAP) \
                 - self.price_weight * (b.price - 1.0)
 
-        ranked = sorted(bids, key=lambda b: (-score(b), b.provider_id))
+        required = self.suitability * volume / self.keep
+        ranked = sorted(bids, key=lambda b: (b.capacity < required, -score(b), b.provider_id))
         chosen = ranked[: self.keep]
         lead = None
         if self.lead_contractor:
@@ -291,7 +297,8 @@ def procurement_rule(design: ContractDesign, values: dict[str, Any] | None = Non
         form, keep, entry_any_time=form == "open_house", lead_contractor=form == "consortium",
         size_weight=values[size] if size else 0.0, price_weight=values[price] if price else 0.0,
         quality_weights=(values["score_trust_weight"], values["score_record_weight"],
-                         values["score_reputation_weight"]))
+                         values["score_reputation_weight"]),
+        suitability=values["suitability_share"])
 
 
 # --- the terms in force -----------------------------------------------------------------------

@@ -178,11 +178,20 @@ class Market:
             net.link(provider.unique_id, m.unique_id, "trust", initial)
 
     def end_contract(self, provider: Provider, product: int, key: str) -> None:
-        """Clients of a provider that lost its contract are re-placed (not PGB clients)."""
+        """Clients of a provider that lost its contract move after a transition (M1).
+
+        They stay with their provider for ``transition_months`` (the transition right), then
+        their municipality places them again unless the provider holds a contract again.
+        Personal-budget clients stay.
+        """
+        months = self.model.p.transition_months
         for resident in list(provider.clients[product]):
             if resident.pgb or resident.municipality.contract_set(product).key != key:
                 continue
-            resident.municipality.re_place(resident)
+            if months > 0:
+                resident.schedule(months, "transfer")
+            else:
+                resident.municipality.re_place(resident)
 
     def procure(self, key: str, initial: bool = False) -> None:
         """Hold a procurement round for a contract set by the rules of the form (M1, M10, M11).
@@ -205,7 +214,8 @@ class Market:
                 continue
             candidates = list(self.offering[product.index])
             bidders.update((q.unique_id, q) for q in candidates)
-            choices.append((product, lead_m.choose_contractors(candidates, members)))
+            volume = self.caseload(product.index, members)
+            choices.append((product, lead_m.choose_contractors(candidates, members, volume)))
         for q in bidders.values():
             self.deal_with(q, members)
         for product, (chosen, lead) in choices:
@@ -236,13 +246,63 @@ class Market:
         model.log("procurement_round", procurement=design.procurement, funding=design.funding,
                   buyer="the region" if key == "region" else lead_m.name)
 
+    def caseload(self, product: int, municipalities: list[Municipality]) -> float:
+        """Clients of a product living in the given municipalities, with any provider."""
+        ids = {m.unique_id for m in municipalities}
+        return float(sum(line.clients for q in self.offering[product]
+                         for key, line in q.book.items()
+                         if key.product == product and key.municipality in ids))
+
+    def compete(self) -> None:
+        """Head-to-head competition wears collaboration ties (M10; competition blocks it).
+
+        Providers contracted for the same product by the same buyer compete for the same
+        clients; the more of them (up to ``competition_crowd``), the more each quarter wears
+        the ties between them.
+        """
+        p, net = self.model.p, self.model.net
+        if p.collaboration_competition <= 0.0:
+            return
+        for buyer in self.contract_sets.values():
+            for members in buyer.members:
+                if len(members) < 2:
+                    continue
+                wear = -p.collaboration_competition \
+                    * min(1.0, (len(members) - 1) / p.competition_crowd)
+                ids = {q.unique_id for q in members}
+                for q in members:
+                    for other in list(net.out_values(q.unique_id, "collaboration")):
+                        if other in ids:
+                            net.event(q.unique_id, other, "collaboration", wear)
+
+    def usable_outreach(self, buyer: ContractSet, product: int) -> float:
+        """Outreach for a product that reaches a buyer's residents (M9).
+
+        Residents can use the providers contracted for their municipality; the others only
+        with a personal budget, so their outreach counts with the personal-budget share.
+        """
+        contracted = buyer.members[product]
+        effort = sum(q.outreach(product) for q in contracted)
+        members = set(contracted)
+        others = sum(q.outreach(product) for q in self.offering[product] if q not in members)
+        return effort + self.model.design.pgb_share * others
+
     # --- entry and exit -------------------------------------------------------------------------
 
     def exit(self) -> None:
-        """Providers whose reserve ran out leave the market; their clients are re-placed."""
+        """Providers whose reserve ran out leave the market; their clients are re-placed.
+
+        A buyer left with too few contracted providers holds a new round at once.
+        """
+        left = False
         for provider in list(self.providers):
             if provider.should_exit():
                 self.remove(provider)
+                left = True
+        if left:
+            for key, buyer in list(self.contract_sets.items()):
+                if self.buyer_lead(key).wants_new_round(buyer):
+                    self.procure(key)
 
     def remove(self, provider: Provider) -> None:
         """Take a provider out of the market, re-placing its clients with priority."""

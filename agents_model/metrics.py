@@ -56,6 +56,7 @@ KPI_UNITS: dict[str, str] = {
     "cost_per_client": "EUR/client/month",
     "admin_share": "share of provider cost",
     "active_providers": "providers",
+    "contracted_providers": "providers",
     "contracted_providers_support": "providers",
     "providers_household_help": "providers",
     "providers_without_clients_share": "share",
@@ -63,6 +64,13 @@ KPI_UNITS: dict[str, str] = {
     "hhi": "0-1",
     "trust_municipality_to_provider": "0-1",
     "trust_provider_to_municipality": "0-1",
+    "trust_field_municipality_to_provider": "0-1",
+    "trust_field_provider_to_municipality": "0-1",
+    "collaboration_strength": "tie strength/provider",
+    "access_knowledge": "share of providers",
+    "dialogue_held": "meetings/provider/year",
+    "contract_management_load": "share of hours",
+    "case_management_hours": "hours/month",
     "regional_cohesion": "0-1",
     "municipalities_in_region": "municipalities",
     "rules_count": "rules/municipality",
@@ -80,7 +88,7 @@ KPI_NAMES: tuple[str, ...] = tuple(KPI_UNITS)
 RATE_KPIS: frozenset[str] = frozenset({
     "placement_attempts", "refusal_rate_complex", "upcoding_rate", "general_provision_share",
     "step_down_rate", "protected_living_spend_share", "transformation_general_provision",
-    "transformation_step_down", "transformation_index",
+    "transformation_step_down", "transformation_index", "case_management_hours",
 })
 """Rates over the last twelve months (fewer at the start; 0 in the start row, month 0)."""
 
@@ -189,6 +197,7 @@ def snapshot(model: WmoModel) -> dict[str, float]:
     contracted = model.market.contracted_ids()
     indications = _rolling(model, "indications")
     mean_in_care = max(1.0, in_care)
+    talking = [m for m in model.municipalities if m.dialogue_held > 0.0]
     out: dict[str, float] = {
         "year": float(model.p.start_year + model.month / 12.0),
         "clients_in_care": float(in_care),
@@ -211,11 +220,20 @@ def snapshot(model: WmoModel) -> dict[str, float]:
         * model.p.general_provision_cost,
         "cost_per_client": _ratio(spend, in_care),
         "admin_share": _ratio(admin, cost),
-        "active_providers": float(sum(1 for q in model.providers
-                                      if q.n_clients() or q.unique_id in contracted)),
+        "active_providers": float(sum(1 for q in model.providers if q.n_clients())),
+        "contracted_providers": float(len(contracted)),
         "providers_household_help": float(len(model.contract_sets["region"].members[0])),
-        "trust_municipality_to_provider": _nan0(net.mean("trust", munis, provs)),
-        "trust_provider_to_municipality": _nan0(net.mean("trust", provs, munis)),
+        "trust_municipality_to_provider": _nan0(net.mean("trust", munis, contracted)),
+        "trust_provider_to_municipality": _nan0(net.mean("trust", contracted, munis)),
+        "trust_field_municipality_to_provider": _nan0(net.mean("trust", munis, provs)),
+        "trust_field_provider_to_municipality": _nan0(net.mean("trust", provs, munis)),
+        "collaboration_strength": collaboration_strength(model),
+        "access_knowledge": access_knowledge(model, contracted),
+        "dialogue_held": _ratio(sum(m.dialogue_held for m in talking), len(talking)),
+        "contract_management_load": _ratio(sum(m.contract_load() for m in model.municipalities),
+                                           len(model.municipalities)),
+        "case_management_hours": _rolling(model, "case_management_hours")
+        / max(1, len(model.stats.rolling)),
         "regional_cohesion": _nan0(cohesion),
         "municipalities_in_region": float(len(region)),
         "rules_count": _ratio(sum(m.rules for m in model.municipalities),
@@ -238,6 +256,27 @@ def snapshot(model: WmoModel) -> dict[str, float]:
     out["transformation_light_care"] = light
     out["transformation_index"] = (innovation + gp + step + light) / 4.0
     return {k: float(out[k]) for k in KPI_NAMES}
+
+
+def collaboration_strength(model: WmoModel) -> float:
+    """Mean summed strength of the collaboration ties of providers with clients (M10, M11)."""
+    active = [q for q in model.providers if q.total_clients]
+    net = model.net
+    total = sum(sum(net.out_values(q.unique_id, "collaboration").values()) for q in active)
+    return _ratio(total, len(active))
+
+
+def access_knowledge(model: WmoModel, contracted: set[int]) -> float:
+    """Mean share of the contracted providers an access worker has placed with (M10, M13).
+
+    Low values are fragmentation seen from the neighbourhood team: many providers, each known
+    to few workers.
+    """
+    if not contracted:
+        return 0.0
+    workers = [w for m in model.municipalities for w in m.workers]
+    known = sum(sum(1 for q in w.relations if q in contracted) for w in workers)
+    return _ratio(known, len(workers) * len(contracted))
 
 
 def provider_rows(model: WmoModel) -> list[dict]:

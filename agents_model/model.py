@@ -102,9 +102,8 @@ class WmoModel(mesa.Model):
         self.event_log: list[Event] = []
         self.terms = Terms(scenario.values)
         self.net = TrustNetwork(self.p.trust_build, self.p.trust_erosion, self.p.trust_baseline,
-                                self.p.trust_drift)
+                                self.p.trust_drift, self.p.collaboration_decay)
         self.network = self.net.graph
-        self.demand_pull = [1.0] * len(PRODUCTS)
         self.market = Market(self)
         self.ledger = Ledger(self)
         self.demography = Demography(self)
@@ -257,11 +256,22 @@ class WmoModel(mesa.Model):
                 resident.on_event(kind)
 
     def update_demand_pull(self) -> None:
-        """Providers' outreach per product draws in applications (M9 supply creates demand)."""
+        """Outreach of the providers residents can use draws in applications (M9).
+
+        Each municipality feels the pull of the providers contracted for it, and of the
+        others only through the personal budget (:meth:`Market.usable_outreach`).
+        """
         p = self.p
-        for product in PRODUCTS:
-            effort = sum(q.outreach(product.index) for q in self.market.offering[product.index])
-            self.demand_pull[product.index] = 1.0 + p.supply_induced * np.log1p(effort / 10.0)
+        pulls: dict[tuple[str, int], float] = {}
+        for m in self.municipalities:
+            for product in PRODUCTS:
+                buyer = m.contract_set(product.index)
+                key = (buyer.key, product.index)
+                pull = pulls.get(key)
+                if pull is None:
+                    effort = self.market.usable_outreach(buyer, product.index)
+                    pull = pulls[key] = 1.0 + p.supply_induced * np.log1p(effort / p.outreach_unit)
+                m.demand_pull[product.index] = pull
 
     def residents_apply(self) -> None:
         """Residents with an unmet need decide whether to apply (M9)."""
@@ -333,6 +343,7 @@ class WmoModel(mesa.Model):
             provider.innovate(self.net.mean_out(provider.unique_id, "trust"),
                               max(years_left, 0.5), provider.peer_innovation())
             provider.adjust_capacity()
+        self.market.compete()
         self.update_cohesion()
         self.market.exit()
         self.market.entry()
@@ -347,8 +358,14 @@ class WmoModel(mesa.Model):
         largest = max(region, key=lambda m: (pops[m.unique_id], -m.unique_id))
         dominance = max(0.0, pops[largest.unique_id] / sum(pops.values()) - 1.0 / n)
         delay = self.p.approval_weeks * n / 13.0
+        events = {m.unique_id: m.partner_events(region, largest, dominance, delay)
+                  for m in region}
+        if not self.p.pair_cohesion:
+            mean = sum(e for towards in events.values() for e in towards.values()) \
+                / (n * (n - 1))
+            events = {m: {b: mean for b in towards} for m, towards in events.items()}
         for m in region:
-            m.weigh_partners(region, largest, dominance, delay)
+            m.weigh_partners(events[m.unique_id])
         for m in region:
             if m.wants_to_leave(region):
                 self.leave_region(m)
@@ -356,6 +373,10 @@ class WmoModel(mesa.Model):
     def leave_region(self, m: Municipality) -> None:
         """A municipality leaves the joint procurement and buys alone (M16)."""
         m.in_region = False
+        shock = -self.p.cohesion_exit_shock
+        stay = [o for o in self.municipalities if o.in_region]
+        for a, b in itertools.permutations(stay, 2):
+            self.net.event(a.unique_id, b.unique_id, "cohesion", shock)
         key = f"m{m.unique_id}"
         self.market.open_contracts(key, self.contract_sets["region"].tariff)
         self.log("municipality_left", municipality=m.name)

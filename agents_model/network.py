@@ -4,11 +4,15 @@ One ``networkx.DiGraph``; nodes are the integer ids of municipalities and provid
 
 * ``trust`` municipality -> provider and provider -> municipality (directed, M3, M12),
 * ``cohesion`` municipality <-> municipality (stored in both directions, M16),
-* ``collaboration`` provider <-> provider (both directions; consortium ties are strong, M11).
+* ``collaboration`` provider <-> provider (both directions): formed by working around the same
+  clients (a shared neighbourhood team, subcontracting), fading without contact, worn by
+  head-to-head competition; a consortium sets strong ties between lead and members (M5, M10,
+  M11).
 
 Each edge stores its value under the attribute named after its kind (``G[u][v]["trust"]``) and
 its kind under ``kind``. Values change only through :func:`nudge` (events: erosion faster than
-build-up, bounded in [0, 1]) and :func:`drift_all` (towards a baseline without events).
+build-up, bounded in [0, 1]) and :meth:`TrustNetwork.drift_all` (towards a baseline without
+events; collaboration towards 0).
 """
 
 from __future__ import annotations
@@ -65,13 +69,15 @@ class TrustNetwork:
         drift_rate: Monthly drift rate.
     """
 
-    def __init__(self, build: float, erosion: float, baseline: float, drift_rate: float):
+    def __init__(self, build: float, erosion: float, baseline: float, drift_rate: float,
+                 collaboration_decay: float = 0.0):
         self.graph = nx.DiGraph()
         self._succ = self.graph._succ
         self.build = build
         self.erosion = erosion
         self.baseline = baseline
         self.drift_rate = drift_rate
+        self.collaboration_decay = collaboration_decay
 
     def add_node(self, node: int, kind: str, label: str) -> None:
         """Add a municipality or provider node."""
@@ -121,17 +127,20 @@ class TrustNetwork:
         return value
 
     def drift_all(self, months: float = 1.0) -> None:
-        """Let trust and cohesion edges drift towards the baseline for ``months`` months.
+        """Let trust and cohesion drift towards the baseline, and collaboration fade.
 
-        Each value moves as :func:`drift`. Collaboration ties do not drift: they change only
-        when consortia form.
+        Trust and cohesion move as :func:`drift`; collaboration ties decay towards 0 without
+        contact (``collaboration_decay`` a month).
         """
         rate = 1.0 - (1.0 - self.drift_rate) ** months
+        fade = (1.0 - self.collaboration_decay) ** months
         base = self.baseline
         for nbrs in self._succ.values():
             for data in nbrs.values():
                 kind = data["kind"]
-                if kind != "collaboration":
+                if kind == "collaboration":
+                    data[kind] *= fade
+                else:
                     value = data[kind]
                     data[kind] = value + rate * (base - value)
 

@@ -311,6 +311,17 @@ PARAMS: tuple[Param, ...] = (
        "Chance a resident's own preference (word of mouth) picks the provider."),
     _p("access", "size_preference", 1.0, (0.0, 3.0), "exponent", "T1 [LEI annex 3]",
        "How strongly placement favours providers that already serve many clients."),
+    _p("access", "transition_months", 12, (0, 36), "months", "M1 [MEI 4.1]",
+       "Months clients stay with a provider that lost its contract before they are placed "
+       "again (the transition right; 0: at once)."),
+    _p("access", "retender_share", 0.5, (0.0, 1.0), "share", "M1 assumption",
+       "A buyer holds a new procurement round when market exits leave fewer than this share "
+       "of the intended providers contracted for a product (0: never)."),
+    _p("access", "case_management_hours", 1.0, (0.0, 40.0), "hours/client/month",
+       "M14 [WOE 3a] assumption", "Access hours a month full case management takes per "
+       "client in care (the design's case_management is the share intended)."),
+    _p("access", "case_management_share", 0.4, (0.0, 1.0), "share", "M13 M14 assumption",
+       "Largest share of the access team's hours set aside for case management."),
     _p("access", "contract_mgmt_hours", 25.0, (0.0, 500.0), "hours/month per 10,000",
        "M10 M17", "Contract-management capacity per 10,000 inhabitants."),
     _p("access", "monitoring_hours", 6.0, (0.5, 100.0), "hours/provider/month", "M10",
@@ -368,6 +379,9 @@ PARAMS: tuple[Param, ...] = (
        "Base monthly chance that a resident with an unmet need applies (scaled by need, network)."),
     _p("demand", "supply_induced", 0.3, (0.0, 3.0), "elasticity", "M9 [LEI 1.3.1]",
        "Effect of provider outreach (spare capacity, many providers) on applications."),
+    _p("demand", "outreach_unit", 10.0, (0.1, 10_000.0), "places", "M9 assumption",
+       "Usable outreach (spare places x (outreach_base + orientation), summed) at which the "
+       "pull on applications is 1 + supply_induced x ln 2."),
     _p("demand", "copayment_effect", 0.2, (0.0, 3.0), "relative", "M9 [LEI 2.2.3]",
        "Rise in the onset of household-help demand once the flat co-payment applies."),
     _p("demand", "exit_18_64", 0.004, (0.0, 0.2), "1/month", "assumption",
@@ -535,13 +549,35 @@ PARAMS: tuple[Param, ...] = (
     _p("behaviour", "initial_cohesion", 0.7, (0.0, 1.0), "0-1", "M16 [MEI 6]",
        "Cohesion between municipalities at the start."),
     _p("behaviour", "cohesion_pressure_weight", 1.0, (0.0, 5.0), "-", "M16",
-       "How budget pressure erodes cohesion."),
+       "How budget pressure erodes cohesion (own deficit, and paying for a partner)."),
     _p("behaviour", "cohesion_dominance_weight", 1.0, (0.0, 5.0), "-", "M16",
        "How dominance of the largest municipality erodes cohesion."),
     _p("behaviour", "cohesion_delay_weight", 1.0, (0.0, 5.0), "-", "M16",
        "How slow joint decisions erode cohesion."),
+    _p("behaviour", "cohesion_rules_weight", 1.0, (0.0, 5.0), "-", "M16 [MEI 6]",
+       "How disagreement on contract rules between two municipalities erodes their cohesion."),
+    _p("behaviour", "cohesion_pressure_event", 0.3, (0.0, 1.0), "event", "M16 M18 [MEI 6]",
+       "Cohesion event (times its weight) of a full budget deficit, one's own or the extra a "
+       "partner costs."),
+    _p("behaviour", "cohesion_delay_event", 0.15, (0.0, 1.0), "event", "M16 [MEI 6]",
+       "Cohesion event (times its weight) per quarter of joint-decision delay beyond one, for "
+       "a municipality with an urgent waiting list."),
+    _p("behaviour", "cohesion_dominance_event", 0.5, (0.0, 2.0), "event", "M16 [MEI 6]",
+       "Cohesion event (times its weight) per unit of the largest municipality's dominance."),
+    _p("behaviour", "cohesion_rules_event", 0.2, (0.0, 1.0), "event", "M16 [MEI 6]",
+       "Cohesion event (times its weight) of two municipalities with the most different rules."),
+    _p("behaviour", "urgent_waiting", 5.0, (0.1, 1000.0), "per 1,000 inhabitants", "M16 M13",
+       "Waiting residents per 1,000 inhabitants at which slow joint decisions hurt fully."),
+    _p("behaviour", "cohesion_exit_shock", 0.3, (0.0, 1.0), "event", "M16 assumption",
+       "Cohesion event between the remaining members when one leaves (the door is open)."),
+    _p("behaviour", "pair_cohesion", True, unit="bool", source="M16",
+       doc="Each pair of municipalities weighs its own events; false: every pair gets the "
+       "region's mean (uniform cohesion, for ablation)."),
     _p("behaviour", "leave_threshold", 0.2, (0.0, 1.0), "0-1", "M16 [MEI 6; LEI]",
        "Satisfaction below which a municipality considers leaving."),
+    _p("behaviour", "deficit_dissatisfaction", 0.5, (0.0, 1.0), "per unit deficit",
+       "M16 M18 assumption", "Share by which a full budget deficit lowers a municipality's "
+       "satisfaction with the region."),
     _p("behaviour", "leave_quarters", 8, (1, 40), "quarters", "M16",
        "Consecutive dissatisfied quarters before leaving the joint procurement."),
     _p("behaviour", "exit_reserve_months", -3.0, (-24.0, 0.0), "months of cost", "M1 M10",
@@ -569,12 +605,36 @@ PARAMS: tuple[Param, ...] = (
        "agreed cut of protected-living places."),
     _p("behaviour", "capacity_plan_partial", 0.5, (0.0, 1.0), "share", "M15 assumption",
        "Share of the agreed cut a provider that does not trust the municipality carries out."),
+    _p("behaviour", "team_contact", 0.05, (0.0, 1.0), "event/month", "M10 M11 [WOE 4] assumption",
+       "Collaboration built in a month between two providers serving clients placed by the "
+       "same access worker (a shared neighbourhood team)."),
+    _p("behaviour", "subcontract_contact", 0.1, (0.0, 1.0), "event/client", "M5 M11 [MEI 28]",
+       "Collaboration built between a lead contractor and the member a client is "
+       "subcontracted to."),
+    _p("behaviour", "collaboration_decay", 0.02, (0.0, 1.0), "1/month", "assumption",
+       "Monthly fading of collaboration ties without contact."),
+    _p("behaviour", "collaboration_competition", 0.2, (0.0, 1.0), "event/quarter",
+       "M10 [LEI annex 3; WOE 3b]", "Wear on the collaboration ties between providers "
+       "contracted for the same product by the same buyer, each quarter, in a full crowd."),
+    _p("behaviour", "competition_crowd", 20.0, (1.0, 1000.0), "providers", "M10 assumption",
+       "Number of competitors in one segment at which competition wears ties fully."),
     _p("behaviour", "consortium_tie", 0.8, (0.0, 1.0), "0-1", "M5 M11 [HAA 6]",
        "Collaboration between a consortium's lead and its members when the consortium forms."),
     _p("behaviour", "max_procurement_load", 0.8, (0.0, 1.0), "share", "M1 M3 assumption",
        "Largest share of contract-management time procurement rounds can take up."),
     _p("behaviour", "dialogue_capacity_share", 0.3, (0.0, 1.0), "share", "M11 M12 assumption",
        "Share of contract-management time a municipality can give to dialogue tables."),
+    _p("behaviour", "dialogue_meeting_hours", 3.0, (0.1, 40.0), "hours/meeting", "M11 assumption",
+       "Contract-management hours one dialogue meeting with one provider takes (with "
+       "preparation)."),
+    _p("behaviour", "agreement_breach", 0.5, (0.0, 1.0), "probability", "M3 M12 assumption",
+       "Chance a fully strategic provider (orientation 1) breaks a quarter's dialogue agreements "
+       "(in proportion to its orientation)."),
+    _p("behaviour", "agreement_pressure", 1.0, (0.0, 10.0), "per unit deficit",
+       "M3 M17 [MEI 6.3]", "Chance per unit of budget deficit that a municipality goes back on "
+       "a quarter's dialogue agreements (administrators deviate under pressure)."),
+    _p("behaviour", "broken_agreement", 1.0, (0.0, 5.0), "x content", "M3 [MEI 4.4]",
+       "Trust lost when an agreement is broken, relative to the trust a kept one builds."),
     _p("behaviour", "money_talk_erosion", 0.6, (0.0, 3.0), "-", "M12 [NMD]",
        "Trust lost per unit of dialogue about money, against trust built per unit about "
        "content (a meeting's effect is content - this x (1 - content))."),
@@ -593,6 +653,11 @@ PARAMS: tuple[Param, ...] = (
     _p("behaviour", "record_prior", 4.0, (0.1, 100.0), "observations", "M2 assumption",
        "Observations a record needs to count half: the record is (good - bad) / (good + bad + "
        "this), so a provider seldom seen scores near 0."),
+    _p("behaviour", "breach_weight", 3.0, (0.0, 50.0), "looks", "M3 assumption",
+       "Clean looks (hours found delivered) one breach seen outweighs in a provider's record."),
+    _p("behaviour", "suitability_share", 0.5, (0.0, 5.0), "share", "M1 M11 assumption",
+       "Share of its part of the current caseload (caseload / providers kept) a bidder's places "
+       "must cover to qualify for a selective contract; unqualified bidders rank last."),
     _p("behaviour", "selective_price_weight", 0.6, (0.0, 5.0), "-", "M10 assumption",
        "Weight of the price bid in a selective (private) tender's score."),
     _p("behaviour", "partners_size_weight", 0.15, (0.0, 5.0), "-", "M11 [HAA 3]",

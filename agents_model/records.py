@@ -37,21 +37,23 @@ class Record:
     """A municipality's observations of one provider: conduct seen good and bad (M2, M3).
 
     Attributes:
-        good: Sightings of innovative practice.
+        good: Looks that found the hours delivered, and sightings of innovative practice.
         bad: Breaches seen: detected under-delivery or upcoding, refusals reported.
     """
 
     good: float = 0.0
     bad: float = 0.0
 
-    def score(self, prior: float) -> float:
-        """The record in [-1, 1]: ``(good - bad) / (good + bad + prior)``.
+    def score(self, prior: float, breach_weight: float = 1.0) -> float:
+        """The record in [-1, 1]: ``(good - w bad) / (good + w bad + prior)``.
 
         Args:
             prior: Observations needed for the record to count half; few sightings score
                 near 0, as for a newcomer.
+            breach_weight: How many good sightings one breach outweighs.
         """
-        return (self.good - self.bad) / (self.good + self.bad + prior)
+        bad = breach_weight * self.bad
+        return (self.good - bad) / (self.good + bad + prior)
 
     def __add__(self, other: Record) -> Record:
         return Record(self.good + other.good, self.bad + other.bad)

@@ -34,6 +34,7 @@ class Stats:
         unmet: Residents with an unmet need, in the order their need arose.
         need_sum: Sum of need over residents in an active state.
         need_count: Residents in an active state.
+        in_care_by: Residents in care per municipality id.
     """
 
     def __init__(self) -> None:
@@ -43,6 +44,7 @@ class Stats:
         self.unmet: dict[Resident, None] = {}
         self.need_sum = 0.0
         self.need_count = 0
+        self.in_care_by: Counter = Counter()
 
     def count(self, key: str, n: float = 1) -> None:
         """Add ``n`` to this month's tally ``key``."""
@@ -75,6 +77,10 @@ class Stats:
             self.unmet.pop(resident, None)
         self.states[old] -= 1
         self.states[new] += 1
+        if old == "in_care":
+            self.in_care_by[resident.municipality.unique_id] -= 1
+        elif new == "in_care":
+            self.in_care_by[resident.municipality.unique_id] += 1
         was, now = old in ACTIVE, new in ACTIVE
         if was != now:
             sign = 1 if now else -1

@@ -48,6 +48,8 @@ def check_invariants(model: WmoModel) -> None:
     for m in model.municipalities:
         assert 0.0 <= m.info_quality <= 1.0
         assert m.rules >= 0
+        assert all(worker.hours_left >= 0.0 for worker in m.workers), "access time overdrawn"
+        assert 0.0 <= m.case_management_held <= model.design.case_management
     spend = sum(m.spend_total for m in model.municipalities)
     received = sum(q.revenue_total for q in model.providers) + model.ledger.removed_revenue
     assert abs(spend - received) <= 1e-6 * max(1.0, abs(spend))
@@ -62,11 +64,15 @@ def check_invariants(model: WmoModel) -> None:
 @given(seed=st.integers(0, 2**31 - 1), funding=st.sampled_from(FUNDING),
        procurement=st.sampled_from(PROCUREMENT),
        tariff=st.floats(0.5, 1.5), ceiling=st.sampled_from([0.0, 0.9, 1.2]),
-       years=st.integers(1, 3))
-def test_state_stays_bounded_and_conserved(seed, funding, procurement, tariff, ceiling, years):
+       years=st.integers(1, 3), case_management=st.floats(0.0, 1.0),
+       access=st.floats(0.2, 4.0))
+def test_state_stays_bounded_and_conserved(seed, funding, procurement, tariff, ceiling, years,
+                                           case_management, access):
     model = WmoModel(region(40_000, 20_000, 10_000), rng=seed, population_scale=0.04,
                      funding=funding, procurement=procurement, tariff_factor=tariff,
-                     budget_ceiling=ceiling, capacity_plan=10.0, entry_rate=8.0)
+                     budget_ceiling=ceiling, capacity_plan=10.0, entry_rate=8.0,
+                     case_management=case_management, access_fte_per_10k=access,
+                     fast_track=seed % 2 == 0)
     check_invariants(model)
     for _ in range(12 * years):
         model.step()

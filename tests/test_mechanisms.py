@@ -13,6 +13,7 @@ from dataclasses import replace
 import pytest
 from helpers import region, small_model
 
+from agents_model.agents.resident import Resident
 from agents_model.contracts import Bid, ProcurementRule
 from agents_model.products import (
     DAY_ACTIVITIES,
@@ -361,13 +362,42 @@ def test_upcoded_clients_do_not_hide_the_gap_of_their_level():
 
 # --- M9 supply creates demand ---
 
-def test_more_providers_draw_in_more_applications():
-    def pull(n):
-        model = small_model(providers_support=n)
-        model.update_demand_pull()
-        return model.demand_pull[IS]
+def test_more_contracted_providers_draw_in_more_applications(monkeypatch):
+    """M9: with more providers contracted, more residents with a need apply within a year."""
+    applied = []
+    apply = Resident.consider_applying
 
-    assert pull(150) > pull(15)
+    def counted(resident):
+        went = apply(resident)
+        applied.append(went and resident.product is INDIVIDUAL_SUPPORT)
+        return went
+
+    monkeypatch.setattr(Resident, "consider_applying", counted)
+
+    def applications(n):
+        applied.clear()
+        for seed in (1, 2):
+            small_model(seed=seed, providers_support=n, population_scale=0.2,
+                        entry_rate=0.0).run_for(12)
+        return sum(applied)
+
+    assert applications(150) > applications(15)
+
+
+def test_demand_pull_ignores_providers_residents_cannot_use():
+    """M9: outreach of uncontracted providers reaches residents only through personal budgets."""
+    def pull(pgb_share, idle_outreach):
+        model = small_model(procurement="strategic_partners", partners=3, pgb_share=pgb_share)
+        m = model.municipalities[0]
+        buyer = m.contract_set(IS)
+        for q in model.market.offering[IS]:
+            if q not in buyer.members[IS]:
+                q.capacity[IS] = q.n_clients(IS) + idle_outreach
+        model.update_demand_pull()
+        return m.demand_pull[IS]
+
+    assert pull(0.0, 500.0) == pull(0.0, 0.0)
+    assert pull(0.3, 500.0) > pull(0.3, 0.0)
 
 
 def test_flat_copayment_raises_household_help_onset():
@@ -412,6 +442,75 @@ def test_more_providers_lower_monitoring_per_provider():
     assert m.detection(100) < m.detection(5)
 
 
+def two_support_providers(model):
+    a, b = sorted((q for q in model.providers if IS in q.offers), key=lambda q: q.unique_id)[:2]
+    return a, b
+
+
+def collaboration(model, a, b):
+    return model.net.value(a.unique_id, b.unique_id, "collaboration", 0.0)
+
+
+@pytest.mark.parametrize("contact", [0.0, 0.1])
+def test_a_shared_neighbourhood_team_builds_collaboration(contact):
+    """M10 M11: providers serving clients placed by the same worker come to work together."""
+    model = small_model(team_contact=contact)
+    a, b = two_support_providers(model)
+    worker = model.municipalities[0].workers[0]
+    worker.placed_with = [a, b, a]
+    worker.start_month()
+    assert (collaboration(model, a, b) > 0.0) == (contact > 0.0)
+    assert collaboration(model, a, b) == collaboration(model, b, a)
+
+
+def test_collaboration_fades_without_contact():
+    model = small_model(collaboration_decay=0.05)
+    a, b = two_support_providers(model)
+    model.net.set(a.unique_id, b.unique_id, "collaboration", 0.5)
+    model.net.drift_all(12)
+    assert 0.0 < collaboration(model, a, b) < 0.5
+
+
+def test_competition_in_a_crowded_segment_wears_collaboration():
+    """M10: many providers competing for the same clients block collaboration."""
+    def tie_after(crowd):
+        model = small_model(procurement="open_house")
+        buyer = model.contract_sets["region"]
+        a, b = two_support_providers(model)
+        others = [q for q in buyer.members[IS] if q not in (a, b)]
+        buyer.members[IS] = [a, b] + others[:crowd]
+        model.net.set(a.unique_id, b.unique_id, "collaboration", 0.5)
+        model.market.compete()
+        return collaboration(model, a, b)
+
+    assert tie_after(0) > tie_after(30)
+    assert tie_after(0) < 0.5
+
+
+def test_a_partner_refers_a_client_it_cannot_take():
+    """M10 M11: a refusing provider points the worker to a partner with room."""
+    model = small_model()
+    a, b = two_support_providers(model)
+    b.capacity[IS] = b.n_clients(IS) + 5.0
+    pool = [q for q in model.providers if IS in q.offers]
+    assert a.referral(pool, IS, {a.unique_id}) is None
+    model.net.set(a.unique_id, b.unique_id, "collaboration", 1.0)
+    assert a.referral(pool, IS, {a.unique_id}) is b
+    assert a.referral(pool, IS, {a.unique_id, b.unique_id}) is None
+
+
+def test_stronger_ties_spread_more_innovation():
+    """M11: a partner further ahead passes on innovation in proportion to the tie."""
+    def pulled(tie):
+        model = small_model()
+        a, b = two_support_providers(model)
+        a.innovation, b.innovation = 0.1, 0.6
+        model.net.set(a.unique_id, b.unique_id, "collaboration", tie)
+        return a.peer_innovation()
+
+    assert pulled(0.9) > pulled(0.2) > pulled(0.0) == 0.0
+
+
 # --- M11 few strategic partners enable shared development ---
 
 def test_trust_and_long_contracts_raise_innovation():
@@ -432,7 +531,8 @@ def test_trust_and_long_contracts_raise_innovation():
 
 def test_fewer_partners_get_more_dialogue_each():
     def trust_gain(n_providers):
-        model = small_model(dialogue_meetings=8, dialogue_content_share=0.9)
+        model = small_model(dialogue_meetings=8, dialogue_content_share=0.9,
+                            agreement_breach=0.0)
         m = model.municipalities[0]
         providers = sorted(m.contract_set(IS).providers(), key=lambda q: q.unique_id)
         providers = (providers * 10)[:n_providers]
@@ -442,6 +542,30 @@ def test_fewer_partners_get_more_dialogue_each():
         return model.net.value(m.unique_id, first.unique_id, "trust") - before
 
     assert trust_gain(3) > trust_gain(300)
+
+
+def test_dialogue_per_provider_falls_as_contracted_providers_rise():
+    """M11: at fixed contract-management capacity the same intention buys fewer meetings each."""
+    model = small_model(dialogue_meetings=10)
+    m = model.municipalities[0]
+    providers = sorted(model.providers, key=lambda q: q.unique_id)
+    held = []
+    for n in (3, 20, len(providers)):
+        m.hold_dialogue(providers[:n])
+        held.append(m.dialogue_held)
+    assert held[0] == pytest.approx(10.0)
+    assert held[0] > held[1] > held[2]
+
+
+def test_dialogue_hours_are_not_spent_monitoring():
+    """M2 M10: the hours of dialogue tables come out of monitoring."""
+    model = small_model(dialogue_meetings=12)
+    m = model.municipalities[0]
+    providers = sorted(model.providers, key=lambda q: q.unique_id)
+    quiet = m.monitoring(len(providers))
+    m.hold_dialogue(providers)
+    assert m.dialogue_hours > 0.0
+    assert m.monitoring(len(providers)) < quiet
 
 
 # --- M12 dialogue builds trust, slowly ---
@@ -462,14 +586,56 @@ def test_dialogue_about_content_builds_more_trust_than_dialogue_about_money(dire
     assert trust_after(0.9) > trust_after(0.1)
 
 
-def test_trust_erodes_faster_than_it_builds():
-    model = small_model()
-    net = model.net
-    assert net.erosion > net.build
-    from agents_model.network import nudge
+def dialogue_trust(quarters, **overrides):
+    """Trust of the municipality in its first provider after quarters of dialogue.
 
-    assert 0.5 - nudge(0.5, -1.0, net.build, net.erosion) > nudge(0.5, 1.0, net.build,
-                                                                  net.erosion) - 0.5
+    ``quarters`` lists per quarter whether the provider keeps its agreements.
+    """
+    model = small_model(dialogue_meetings=4, dialogue_content_share=1.0, **overrides)
+    m = model.municipalities[0]
+    q = sorted(m.contract_set(IS).providers(), key=lambda q: q.unique_id)[0]
+    start = model.net.value(m.unique_id, q.unique_id, "trust")
+    for kept in quarters:
+        q.keeps_agreements = (lambda k=kept: k)
+        m.hold_dialogue([q])
+    return model.net.value(m.unique_id, q.unique_id, "trust") - start
+
+
+def test_trust_erodes_faster_than_it_builds():
+    """M3 M12: a quarter of kept agreements and one of broken ones leave trust below start."""
+    assert dialogue_trust([True]) > 0.0
+    assert dialogue_trust([True, False]) < 0.0
+    assert dialogue_trust([False, True]) < 0.0
+
+
+def test_good_talks_bear_no_fruit_when_agreements_are_broken():
+    """M12 M3: dialogue builds trust only where the agreements made in it are kept."""
+    assert dialogue_trust([False] * 4) < 0.0 < dialogue_trust([True] * 4)
+
+
+def test_strategic_providers_break_more_agreements():
+    """M3: the hidden orientation drives the provider's keeping of agreements."""
+    model = small_model(agreement_breach=0.8)
+    q = model.providers[0]
+    q.sigma = 0.0
+    honest = sum(q.keeps_agreements() for _ in range(400))
+    q.sigma = 1.0
+    assert sum(q.keeps_agreements() for _ in range(400)) < honest == 400
+
+
+def test_a_municipality_in_deficit_goes_back_on_its_word():
+    """M3 M17: under budget pressure the municipality breaks agreements; providers see it."""
+    def provider_trust(deficit):
+        model = small_model(dialogue_meetings=4, dialogue_content_share=1.0,
+                            agreement_pressure=2.0, agreement_breach=0.0)
+        m = model.municipalities[0]
+        m.deficit = deficit
+        providers = sorted(m.contract_set(IS).providers(), key=lambda q: q.unique_id)[:5]
+        for _ in range(4):
+            m.hold_dialogue(providers)
+        return sum(model.net.value(q.unique_id, m.unique_id, "trust") for q in providers)
+
+    assert provider_trust(0.3) < provider_trust(0.0)
 
 
 # --- M13 access is the valve ---
@@ -518,13 +684,43 @@ def test_turnover_destroys_relationships_and_knowledge():
 
 # --- M14 case management lets care step down ---
 
-def test_case_management_raises_step_down():
+def test_case_management_raises_step_down_when_the_team_has_the_hours():
+    """M14: with access hours to spare, case management lets care step down."""
     def step_downs(level):
-        model = small_model(seed=5, case_management=level, population_scale=0.2)
+        model = small_model(seed=5, case_management=level, population_scale=0.2,
+                            access_fte_per_10k=6.0)
         model.run_for(36)
         return mean_kpi(model, "step_down_rate", 12)
 
     assert step_downs(0.9) > step_downs(0.0)
+
+
+def test_case_management_takes_access_hours_and_is_bounded_by_them():
+    """M14 at a price: case management uses access time; a small team holds less of it."""
+    def month(case_management, fte):
+        model = small_model(seed=5, case_management=case_management, population_scale=0.2,
+                            access_fte_per_10k=fte)
+        model.run_for(6)
+        m = model.municipalities[0]
+        m.start_month()
+        return m.case_management_held, model.stats.month["case_management_hours"]
+
+    held, hours = month(0.8, 20.0)
+    assert held == pytest.approx(0.8) and hours > 0.0
+    held_small, _ = month(0.8, 0.2)
+    assert held_small < held
+    assert month(0.0, 20.0)[1] == 0.0
+
+
+def test_case_management_crowds_out_assessments_at_fixed_capacity():
+    """M13 M14: hours given to case management are not there for applicants."""
+    def assessed(case_management):
+        model = small_model(seed=5, case_management=case_management, population_scale=0.2,
+                            access_fte_per_10k=0.8)
+        model.run_for(12)
+        return model.stats.over_year("assessed")
+
+    assert assessed(1.0) < assessed(0.0)
 
 
 # --- M15 clear commission at small scale transforms ---
@@ -576,14 +772,81 @@ def test_dominant_municipality_lowers_cohesion():
     assert cohesion((200_000, 20_000, 20_000)) < cohesion((80_000, 80_000, 80_000))
 
 
-def test_dissatisfied_municipality_leaves_the_joint_procurement():
-    model = small_model(seed=1, scenario=region(150_000, 20_000, 20_000), leave_threshold=0.95,
-                        leave_quarters=2)
-    model.run_for(12)
-    assert model.kpis["municipalities_in_region"] < 3
-    left = [m for m in model.municipalities if not m.in_region]
-    assert left and not any(m.central for m in left)
-    assert f"m{left[0].unique_id}" in model.contract_sets
+def quarter_events(model):
+    region = model.municipalities
+    largest = max(region, key=lambda m: m.inhabitants())
+    return {m.name: {o.name: m.partner_events(region, largest, 0.0, 3.0)[o.unique_id]
+                     for o in region if o is not m} for m in region}
+
+
+def test_paying_for_a_partner_strains_that_tie_only():
+    """M16 who pays for whom: a partner whose residents cost more strains the tie with it."""
+    model = small_model(scenario=region(30_000, 30_000, 30_000), approval_weeks=0.0)
+    a, b, c = model.municipalities
+    b.deficit = 0.4
+    events = quarter_events(model)
+    assert events["M0"]["M1"] < events["M0"]["M2"] == 0.0
+    assert events["M2"]["M1"] < 0.0
+
+
+def test_rule_disagreement_strains_the_pair():
+    model = small_model(scenario=region(30_000, 30_000, 30_000), approval_weeks=0.0)
+    a, b, c = model.municipalities
+    a.rules, b.rules, c.rules = 10, 10, 0
+    events = quarter_events(model)
+    assert events["M0"]["M2"] < events["M0"]["M1"] == 0.0
+
+
+def test_slow_decisions_hurt_the_municipality_with_a_waiting_list():
+    """M16: a slow joint decision hurts the one with urgent needs, not the other."""
+    model = small_model(scenario=region(30_000, 30_000), approval_weeks=20.0)
+    a, b = model.municipalities
+    a.assessment_queue.clear()
+    b.assessment_queue.clear()
+    waiting = [r for r in model.agents_by_type[Resident] if r.municipality is b][:60]
+    b.assessment_queue.extend(waiting)
+    events = quarter_events(model)
+    assert events["M1"]["M0"] < events["M0"]["M1"] == 0.0
+
+
+def test_uniform_cohesion_gives_every_pair_the_same_value():
+    """Ablation: without pair-specific events every tie carries the region's mean."""
+    def spread(pairwise):
+        model = small_model(seed=2, scenario=region(120_000, 30_000, 20_000),
+                            pair_cohesion=pairwise, approval_weeks=8.0)
+        model.run_for(24)
+        values = [d["cohesion"] for _, _, d in model.network.edges(data=True)
+                  if d["kind"] == "cohesion"]
+        return max(values) - min(values)
+
+    assert spread(False) < 1e-9 < spread(True)
+
+
+def test_leaving_follows_from_pair_events():
+    """M16: with no strain nobody leaves; a costly partner with other rules makes one leave."""
+    def left(costly_partner):
+        model = small_model(seed=1, scenario=region(60_000, 20_000, 20_000),
+                            approval_weeks=0.0)
+        if costly_partner:
+            model.municipalities[2].deficit = 0.6
+            model.municipalities[2].rules = model.p.max_rules
+        for _ in range(40):
+            model.update_cohesion()
+        return [m.name for m in model.municipalities if not m.in_region]
+
+    assert left(False) == []
+    gone = left(True)
+    assert gone and "M0" not in gone
+
+
+def test_a_municipality_leaving_shakes_the_others():
+    """M16 exit cascade: when one leaves, the ties between those who stay weaken."""
+    model = small_model(scenario=region(60_000, 20_000, 20_000, 20_000))
+    a, b, c, d = model.municipalities
+    before = model.net.value(b.unique_id, c.unique_id, "cohesion")
+    model.leave_region(d)
+    assert model.net.value(b.unique_id, c.unique_id, "cohesion") < before
+    assert f"m{d.unique_id}" in model.contract_sets
 
 
 # --- M17 municipalities lack business-like instruments ---

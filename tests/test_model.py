@@ -118,7 +118,7 @@ def test_fast_track_shortens_single_household_help_assessments():
         worker = model.municipalities[0].workers[0]
         r = model.demography.new_resident(model.municipalities[0], 2, HOUSEHOLD_HELP)
         r.complexity = 0.1
-        return worker.assessment_hours(r)
+        return worker.assessment_time(model.p, r)
 
     assert hours(True) < hours(False)
 

@@ -52,14 +52,32 @@ class AccessWorker(mesa.Agent):
         self.knowledge = knowledge
         self.relations: dict[int, float] = {}
         self.tenure = 0
+        self.placed_with: list[Provider] = []
         self.full_hours = model.p.worker_hours
 
     def start_month(self) -> None:
-        """New month: full hours, a little more knowledge and tenure."""
+        """New month: full hours, a little more knowledge and tenure.
+
+        The providers it placed clients with last month have worked through the same team:
+        their collaboration ties grow (M10, M11).
+        """
         p = self.model.p
+        self.introduce_partners()
         self.hours_left = self.full_hours
         self.knowledge += p.knowledge_learning * (1.0 - self.knowledge)
         self.tenure += 1
+
+    def introduce_partners(self) -> None:
+        """Providers serving clients of the same neighbourhood team come to work together."""
+        strength = self.model.p.team_contact
+        partners = sorted({q.unique_id: q for q in self.placed_with}.items())
+        self.placed_with = []
+        if strength <= 0.0:
+            return
+        for i, (_, a) in enumerate(partners):
+            for _, b in partners[i + 1:]:
+                if a.active and b.active:
+                    a.work_with(b, strength)
 
     def busy(self) -> float:
         """Time pressure in [0, 1]: how much of the month is used up."""
@@ -67,9 +85,14 @@ class AccessWorker(mesa.Agent):
 
     # --- assessment -----------------------------------------------------------------------------
 
-    def assessment_hours(self, resident: Resident) -> float:
-        """Time an assessment takes: the fast track for a single household-help request."""
-        p = self.model.p
+    @staticmethod
+    def assessment_time(p, resident: Resident) -> float:
+        """Time an assessment takes: the fast track for a single household-help request.
+
+        Args:
+            p: The model's parameters.
+            resident: The applicant.
+        """
         if p.fast_track and resident.product is HOUSEHOLD_HELP \
                 and resident.complexity < p.fast_track_complexity:
             return p.fast_track_hours
@@ -86,7 +109,7 @@ class AccessWorker(mesa.Agent):
             ``general_provision``, ``indicated`` or ``stepped_down`` (no support needed).
         """
         p = self.model.p
-        hours = self.assessment_hours(resident)
+        hours = self.assessment_time(p, resident)
         self.hours_left -= hours
         fast = hours == p.fast_track_hours and p.fast_track
         need = resident.need + self.model.rng.normal(0.0, p.assessment_noise)
@@ -157,10 +180,16 @@ class AccessWorker(mesa.Agent):
             return None
         lead = buyer.leads[resident.product.index] if not resident.pgb else None
         tried: set[int] = set()
+        referrer: Provider | None = None
         for attempt in range(p.max_attempts):
             if attempt == 0 or lead is None:
+                if self.hours_left < p.attempt_hours:
+                    break
                 self.hours_left -= p.attempt_hours
-            provider = self.pick_provider(resident, pool, tried)
+            provider = referrer.referral(pool, resident.product.index, tried) if referrer \
+                else None
+            if provider is None:
+                provider = self.pick_provider(resident, pool, tried)
             if provider is None:
                 break
             tried.add(provider.unique_id)
@@ -171,9 +200,13 @@ class AccessWorker(mesa.Agent):
             if provider.accepts(resident, buyer):
                 self.relations[provider.unique_id] = self.relations.get(provider.unique_id, 0.0) + 1
                 resident.subcontracted = lead is not None and provider is not lead
+                if resident.subcontracted:
+                    lead.work_with(provider, p.subcontract_contact)
+                self.placed_with.append(provider)
                 return provider
             if provider.free_places(resident.product.index) >= 1.0:
                 self.report_refusal(provider, resident)
+            referrer = provider
         return None
 
     def report_refusal(self, provider: Provider, resident: Resident) -> None:
@@ -225,9 +258,9 @@ class AccessWorker(mesa.Agent):
         It takes the overview of the household, which case management gives and knowledge
         otherwise partly, and shrinks as the provider argues against losing margin.
         """
-        p, design = self.model.p, self.model.design
-        overview = design.case_management + (1.0 - design.case_management) * \
-            p.overview_from_knowledge * self.knowledge
+        p = self.model.p
+        held = self.municipality.case_management_held
+        overview = held + (1.0 - held) * p.overview_from_knowledge * self.knowledge
         provider = resident.provider
         resist = provider.resists_step_down(resident, buyer) if provider else 0.0
         return overview * (1.0 - p.resistance_weight * resist)

@@ -13,17 +13,18 @@ from typing import TYPE_CHECKING
 
 import mesa
 
+from agents_model.agents.access_worker import AccessWorker
 from agents_model.contracts import Bid
 from agents_model.products import (
     INDIVIDUAL_SUPPORT,
     LIGHTEST_INDICATED_NEED,
+    PRODUCTS,
     PROTECTED_LIVING,
     level_for_need,
 )
 from agents_model.records import Conduct, Record
 
 if TYPE_CHECKING:
-    from agents_model.agents.access_worker import AccessWorker
     from agents_model.agents.provider import Provider
     from agents_model.agents.resident import Resident
     from agents_model.contracts import ContractSet
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
     from agents_model.scenario import MunicipalitySpec
 
 __all__ = ["Municipality"]
+
+MONTHS_PER_QUARTER = 3.0
 
 
 
@@ -80,6 +83,10 @@ class Municipality(mesa.Agent):
         self.gp_used = 0
         self._worker_index = 0
         self.records: dict[int, Record] = {}
+        self.demand_pull = [1.0] * len(PRODUCTS)
+        self.case_management_held = model.design.case_management
+        self.dialogue_hours = 0.0
+        self.dialogue_held = 0.0
 
     # --- size and capacity ----------------------------------------------------------------------
 
@@ -96,12 +103,26 @@ class Municipality(mesa.Agent):
     def monitoring(self, n_providers: int) -> float:
         """Share of a provider's conduct the municipality can follow (M10, M17).
 
-        Contract-management hours spread over more providers mean less attention each.
+        Contract-management hours spread over more providers mean less attention each;
+        hours spent at dialogue tables are not spent monitoring.
         """
         if n_providers <= 0:
             return 1.0
         need = n_providers * self.model.p.monitoring_hours
-        return min(1.0, self.model.p.monitoring_efficiency * self.contract_capacity() / need)
+        hours = max(0.0, self.contract_capacity() - self.dialogue_hours)
+        return min(1.0, self.model.p.monitoring_efficiency * hours / need)
+
+    def contract_load(self) -> float:
+        """Hours its contracts ask of contract management over the hours it has (M10, M11).
+
+        Monitoring every provider paid this month plus the dialogue held; above 1 the
+        monitoring thins out.
+        """
+        model = self.model
+        need = len(model.ledger.serving.get(self.unique_id, ())) * model.p.monitoring_hours \
+            + self.dialogue_hours
+        capacity = self.contract_capacity()
+        return need / capacity if capacity > 0.0 else 0.0
 
     def detection(self, n_providers: int) -> float:
         """Chance of seeing a provider's under-delivery: monitoring x information (M2, M10)."""
@@ -134,6 +155,26 @@ class Municipality(mesa.Agent):
         self.model.random.shuffle(self.workers)
         self._worker_index = 0
         self.procurement_load = max(0.0, self.procurement_load - 0.1)
+        self.hold_case_management()
+
+    def hold_case_management(self) -> None:
+        """Set aside access hours for case management of the households in care (M14).
+
+        The design's level is an intention: each client in care needs that share of
+        ``case_management_hours`` a month. The team gives at most ``case_management_share``
+        of its hours; what is held (``case_management_held``) is the intention scaled by the
+        hours given, and the hours given are gone for assessments, placements and reviews.
+        """
+        model = self.model
+        p, intention = model.p, model.design.case_management
+        needed = intention * p.case_management_hours * model.stats.in_care_by[self.unique_id]
+        total = sum(w.hours_left for w in self.workers)
+        given = min(needed, p.case_management_share * total)
+        self.case_management_held = intention * given / needed if given < needed else intention
+        if given > 0.0:
+            for worker in self.workers:
+                worker.hours_left -= given * worker.hours_left / total
+            model.stats.count("case_management_hours", given)
 
     def next_worker(self, hours: float) -> AccessWorker | None:
         """A worker with at least ``hours`` left (round robin), or None when all are full."""
@@ -153,7 +194,7 @@ class Municipality(mesa.Agent):
             resident = queue.popleft()
             if resident.state != "waiting_assessment":
                 continue
-            worker = self.next_worker(1.0)
+            worker = self.next_worker(AccessWorker.assessment_time(model.p, resident))
             if worker is None:
                 queue.appendleft(resident)
                 break
@@ -258,6 +299,13 @@ class Municipality(mesa.Agent):
         else:
             self.placement_list.append(resident)
 
+    def transfer(self, resident: Resident) -> None:
+        """After the transition a client of an uncontracted provider is placed again (M1)."""
+        product = resident.product.index
+        if resident.provider is not None \
+                and resident.provider not in self.contract_set(product).members[product]:
+            self.re_place(resident)
+
     def re_place(self, resident: Resident) -> None:
         """A resident whose provider stopped (contract ended, market exit) is placed again first.
 
@@ -343,11 +391,14 @@ class Municipality(mesa.Agent):
         model = self.model
         p, rand = model.p, model.random.random
         shortfall = conduct.shortfall
-        if shortfall > p.noticed_shortfall and rand() < detection:
-            self.witness(conduct.provider_id, -min(1.0, p.shortfall_distrust * shortfall))
-            model.stats.count("detected_shaving")
-            if model.design.sanctions:
-                self.sanction(provider, shortfall)
+        if rand() < detection:
+            if shortfall > p.noticed_shortfall:
+                self.witness(conduct.provider_id, -min(1.0, p.shortfall_distrust * shortfall))
+                model.stats.count("detected_shaving")
+                if model.design.sanctions:
+                    self.sanction(provider, shortfall)
+            else:
+                self.record_of(conduct.provider_id).good += 1.0
         upcoded = conduct.upcoded_share
         if upcoded > 0.0 and rand() < detection * min(1.0, p.upcoding_visibility * upcoded):
             self.witness(conduct.provider_id, p.trust_upcoding_seen)
@@ -366,14 +417,19 @@ class Municipality(mesa.Agent):
         """
         model = self.model
         model.net.event(self.unique_id, provider_id, "trust", strength)
-        record = self.records.get(provider_id)
-        if record is None:
-            record = self.records[provider_id] = Record()
+        record = self.record_of(provider_id)
         if strength < 0.0:
             record.bad += 1.0
         else:
             record.good += 1.0
         self.tell_partners(provider_id, strength)
+
+    def record_of(self, provider_id: int) -> Record:
+        """Its record of a provider (an empty one is opened for a provider not yet seen)."""
+        record = self.records.get(provider_id)
+        if record is None:
+            record = self.records[provider_id] = Record()
+        return record
 
     def tell_partners(self, provider_id: int, strength: float) -> None:
         """Pass a sighting on to the other municipalities, weighted by cohesion (reputation)."""
@@ -445,27 +501,48 @@ class Municipality(mesa.Agent):
         return change
 
     def hold_dialogue(self, providers: list[Provider]) -> None:
-        """Quarterly dialogue tables with contracted providers (M11, M12).
+        """Quarterly dialogue tables with contracted providers, at a cost in hours (M11, M12).
 
-        Dialogue about content builds trust both ways; dialogue that narrows to money erodes
-        it a little. With many providers the meetings a municipality can hold per provider
-        thin out (M11 needs a manageable number of parties).
+        The design's meetings per provider per year are an intention. The hours are bounded
+        by ``dialogue_capacity_share`` of the contract-management hours, so with many
+        providers each gets fewer meetings (M11 needs a manageable number of parties), and
+        hours spent talking are not spent monitoring (M2, M10). Talk about content builds
+        trust only where the agreements made are kept, on either side; a broken agreement
+        costs trust ("word and deed", M3), and talk about money erodes it (M12).
         """
-        design = self.model.design
+        model = self.model
+        design, p = model.design, model.p
+        self.dialogue_hours = self.dialogue_held = 0.0
         if not providers or design.dialogue_meetings <= 0:
             return
-        per_quarter = design.dialogue_meetings / 4.0
-        needed = per_quarter * len(providers) * 3.0
-        p = self.model.p
-        available = p.dialogue_capacity_share * self.contract_capacity() * 3.0
-        reach = min(1.0, available / needed) if needed > 0 else 0.0
-        dose = min(1.0, reach * per_quarter)
-        content = design.dialogue_content_share
-        strength = dose * (content - p.money_talk_erosion * (1.0 - content))
-        net = self.model.net
+        intended = design.dialogue_meetings / 4.0
+        available = p.dialogue_capacity_share * self.contract_capacity() * MONTHS_PER_QUARTER
+        held = min(intended, available / (p.dialogue_meeting_hours * len(providers)))
+        self.dialogue_held = 4.0 * held
+        self.dialogue_hours = held * len(providers) * p.dialogue_meeting_hours \
+            / MONTHS_PER_QUARTER
+        dose = min(1.0, held)
+        content = dose * design.dialogue_content_share
+        money = -dose * p.money_talk_erosion * (1.0 - design.dialogue_content_share)
+        own_word = self.keeps_agreements()
+        net = model.net
         for q in providers:
-            net.event(self.unique_id, q.unique_id, "trust", strength)
-            net.event(q.unique_id, self.unique_id, "trust", strength)
+            kept = q.keeps_agreements()
+            net.event(self.unique_id, q.unique_id, "trust",
+                      (content if kept else -p.broken_agreement * content) + money)
+            net.event(q.unique_id, self.unique_id, "trust",
+                      (content if own_word else -p.broken_agreement * content) + money)
+            if content > 0.0:
+                record = self.record_of(q.unique_id)
+                if kept:
+                    record.good += 1.0
+                else:
+                    record.bad += 1.0
+
+    def keeps_agreements(self) -> bool:
+        """Whether it keeps its dialogue agreements this quarter; a deficit makes it renege (M3)."""
+        p = self.model.p
+        return self.model.random.random() >= p.agreement_pressure * max(0.0, self.deficit)
 
     # --- budget ---------------------------------------------------------------------------------
 
@@ -484,8 +561,8 @@ class Municipality(mesa.Agent):
 
     # --- as a buyer ----------------------------------------------------------------------------
 
-    def choose_contractors(self, candidates: list[Provider], members: list[Municipality]
-                           ) -> tuple[list[Provider], Provider | None]:
+    def choose_contractors(self, candidates: list[Provider], members: list[Municipality],
+                           volume: float = 0.0) -> tuple[list[Provider], Provider | None]:
         """Choose whom to contract for a product, by the procurement form's rule (M1, M10, M11).
 
         As the buyer's lead it weighs each bid on what the buyer can see
@@ -494,13 +571,14 @@ class Municipality(mesa.Agent):
         Args:
             candidates: Providers bidding for the product.
             members: The municipalities that buy together (its own contract's payers).
+            volume: Clients the contract must carry.
 
         Returns:
             The chosen providers and the lead contractor (None without a lead).
         """
         by_id = {q.unique_id: q for q in candidates}
         bids = [self.assess_bid(q.unique_id, *q.offer(), members) for q in candidates]
-        chosen, lead = self.model.terms.procurement.select(bids)
+        chosen, lead = self.model.terms.procurement.select(bids, volume)
         return [by_id[i] for i in chosen], by_id[lead] if lead is not None else None
 
     def assess_bid(self, provider_id: int, price: float, capacity: float,
@@ -512,7 +590,7 @@ class Municipality(mesa.Agent):
         outside the contract, weighted by the members' cohesion with them.
         """
         p, net = self.model.p, self.model.net
-        prior = p.record_prior
+        prior, weight_bad = p.record_prior, p.breach_weight
         trust = sum(net.value(m.unique_id, provider_id, "trust", p.newcomer_trust)
                     for m in members) / len(members)
         own = sum((m.records.get(provider_id, Record()) for m in members), Record())
@@ -524,10 +602,26 @@ class Municipality(mesa.Agent):
                          for m in members) / len(members)
             record = other.records.get(provider_id)
             if record is not None and weight > 0.0:
-                heard += weight * record.score(prior)
+                heard += weight * record.score(prior, weight_bad)
                 weights += weight
-        return Bid(provider_id, price, capacity, trust, own.score(prior),
+        return Bid(provider_id, price, capacity, trust, own.score(prior, weight_bad),
                    heard / weights if weights else 0.0)
+
+    def wants_new_round(self, buyer: ContractSet) -> bool:
+        """Whether market exits left too few contracted providers for a product (M1).
+
+        Under a selective form, a product offered by others but held by fewer than
+        ``retender_share`` of the intended number of providers calls for a new round.
+        """
+        model = self.model
+        keep = model.terms.procurement.keep
+        if keep is None:
+            return False
+        floor = model.p.retender_share * keep
+        return any(len(buyer.members[product.index]) < floor
+                   and len(model.market.offering[product.index]) > len(buyer.members[product.index])
+                   for product in PRODUCTS
+                   if buyer.key == "region" or product is not PROTECTED_LIVING)
 
     def bear_procurement(self, bidders: int) -> None:
         """A procurement round takes contract-management time, more with more bidders (M1, M3)."""
@@ -606,28 +700,54 @@ class Municipality(mesa.Agent):
 
     # --- in the region --------------------------------------------------------------------------
 
-    def weigh_partners(self, region: list[Municipality], largest: Municipality,
-                       dominance: float, delay: float) -> None:
-        """Cohesion with each partner erodes under pressure, dominance and slow decisions (M16).
+    def partner_events(self, region: list[Municipality], largest: Municipality,
+                       dominance: float, delay: float) -> dict[int, float]:
+        """The quarter's cohesion events towards each partner, pair by pair (M16).
+
+        Its own deficit strains every tie; a partner whose residents cost more than its own
+        (who pays for whom), a partner with different rules, and slow joint decisions while
+        its own waiting list is urgent strain the tie with that partner; the largest partner's
+        dominance strains the tie with it.
 
         Args:
             region: The municipalities of the joint procurement.
             largest: The largest of them (its dominance weighs on the others).
             dominance: Its population share above an equal share.
             delay: Decision time of the region relative to a quarter.
+
+        Returns:
+            The (negative) event towards each partner, by its id.
         """
-        p, net = self.model.p, self.model.net
-        for b in region:
-            if b is self:
-                continue
-            pressure = max(0.0, self.deficit, b.deficit)
-            event = -p.cohesion_pressure_weight * 0.3 * min(1.0, 2.0 * pressure) \
-                - p.cohesion_delay_weight * 0.15 * min(2.0, max(0.0, delay - 1.0))
-            if b is largest:
-                event -= p.cohesion_dominance_weight * 0.5 * dominance
-            event = max(-1.0, event)
+        p = self.model.p
+        late = min(2.0, max(0.0, delay - 1.0))
+        return {b.unique_id: max(-1.0, self.strain_with(b, late, p) - (
+                    p.cohesion_dominance_weight * p.cohesion_dominance_event * dominance
+                    if b is largest else 0.0))
+                for b in region if b is not self}
+
+    def weigh_partners(self, events: dict[int, float]) -> None:
+        """Let the quarter's events strain its cohesion with each partner (M16)."""
+        net = self.model.net
+        for partner, event in events.items():
             if event < 0.0:
-                net.event(self.unique_id, b.unique_id, "cohesion", event)
+                net.event(self.unique_id, partner, "cohesion", event)
+
+    def strain_with(self, partner: Municipality, late: float, p) -> float:
+        """The quarter's (negative) cohesion event towards one partner, before dominance."""
+        own = max(0.0, self.deficit)
+        pays_for = max(0.0, partner.deficit - self.deficit)
+        rules = abs(self.rules - partner.rules) / p.max_rules if p.max_rules else 0.0
+        urgency = min(1.0, self.waiting_per_1000() / p.urgent_waiting)
+        return -p.cohesion_pressure_weight * p.cohesion_pressure_event \
+            * (min(1.0, 2.0 * own) + min(1.0, 2.0 * pays_for)) / 2.0 \
+            - p.cohesion_rules_weight * p.cohesion_rules_event * rules \
+            - p.cohesion_delay_weight * p.cohesion_delay_event * late * urgency
+
+    def waiting_per_1000(self) -> float:
+        """Its residents waiting for assessment or placement per 1,000 inhabitants."""
+        waiting = len(self.assessment_queue) + len(self.placement_list)
+        simulated = self.inhabitants() * self.model.p.population_scale
+        return 1000.0 * waiting / simulated if simulated > 0 else 0.0
 
     def wants_to_leave(self, region: list[Municipality]) -> bool:
         """Review its place in the region; leave after quarters of dissatisfaction (M16).
@@ -638,7 +758,8 @@ class Municipality(mesa.Agent):
         p, net = self.model.p, self.model.net
         others = [net.value(self.unique_id, o.unique_id, "cohesion") for o in region
                   if o is not self]
-        self.satisfaction = sum(others) / len(others) * (1.0 - 0.5 * max(0.0, self.deficit))
+        self.satisfaction = sum(others) / len(others) \
+            * (1.0 - p.deficit_dissatisfaction * max(0.0, self.deficit))
         self.dissatisfied_quarters = self.dissatisfied_quarters + 1 \
             if self.satisfaction < p.leave_threshold else 0
         return self.dissatisfied_quarters >= p.leave_quarters and not self.central

@@ -168,6 +168,10 @@ class Provider(mesa.Agent):
         """What it bids in a procurement round: its price level and its places (M1, M10)."""
         return self.cost_factor, self.total_capacity()
 
+    def keeps_agreements(self) -> bool:
+        """Whether it keeps the dialogue agreements of a quarter: strategic ones break them (M3)."""
+        return self.model.random.random() >= self.sigma * self.model.p.agreement_breach
+
     def hear_outcome(self, buyers: list[Municipality], incumbent: bool, won: bool) -> None:
         """Its trust in the buyers after a procurement round it bid in (M1, M3).
 
@@ -600,27 +604,56 @@ class Provider(mesa.Agent):
         Args:
             trust_in_buyers: Mean trust in its buyers.
             contract_years: Years of contract the investment can be earned back over.
-            peers: Collaboration-weighted innovation of its partners.
+            peers: Innovation its partners can pass on (:meth:`peer_innovation`).
         """
         p = self.model.p
         horizon = min(1.0, contract_years / p.innovation_payback_years)
         margin_ok = 1.0 if self.margin_rate >= -0.01 else p.innovation_under_loss
         client_focus = 1.0 - p.innovation_orientation_drag * self.sigma
         invest = p.innovation_rate * trust_in_buyers * horizon * margin_ok * client_focus
-        spread = p.innovation_spread * p.innovation_rate * max(0.0, peers - self.innovation)
+        spread = p.innovation_spread * p.innovation_rate * peers
         change = invest * (1.0 - self.innovation) + spread - p.innovation_decay * self.innovation
         self.innovation = min(1.0, max(0.0, self.innovation + change))
 
     def peer_innovation(self) -> float:
-        """Collaboration-weighted innovation of its partners (M10, M11)."""
-        total = weight = 0.0
+        """Innovation its partners can pass on: ties times how far they are ahead (M10, M11).
+
+        ``min(1, sum of tie strength x max(0, partner's innovation - its own))``: more and
+        stronger collaboration ties, with partners further ahead, spread more.
+        """
+        pull = 0.0
         providers = self.model.market.provider_by_id
         for other, strength in self.model.net.out_values(self.unique_id, "collaboration").items():
             q = providers.get(other)
-            if q is not None:
-                total += strength * q.innovation
-                weight += strength
-        return total / weight if weight else 0.0
+            if q is not None and q.innovation > self.innovation:
+                pull += strength * (q.innovation - self.innovation)
+        return min(1.0, pull)
+
+    def work_with(self, other: Provider, strength: float) -> None:
+        """Contact around a client builds a collaboration tie both ways (M10, M11)."""
+        if other is self or strength <= 0.0:
+            return
+        net = self.model.net
+        net.event(self.unique_id, other.unique_id, "collaboration", strength)
+        net.event(other.unique_id, self.unique_id, "collaboration", strength)
+
+    def referral(self, pool: list[Provider], product: int, tried: set[int]) -> Provider | None:
+        """A partner it would refer a client to that it does not take itself (M10).
+
+        The strongest collaboration tie to an untried provider of ``pool`` with room, taken
+        with a chance equal to the tie's strength.
+        """
+        ties = self.model.net.out_values(self.unique_id, "collaboration")
+        if not ties:
+            return None
+        best, strength = None, 0.0
+        for q in pool:
+            tie = ties.get(q.unique_id, 0.0)
+            if tie > strength and q.unique_id not in tried and q.free_places(product) >= 1.0:
+                best, strength = q, tie
+        if best is not None and self.model.random.random() < strength:
+            return best
+        return None
 
     def adjust_capacity(self) -> None:
         """Quarterly capacity decision: grow, shrink, or stop intake (M6, M18).

@@ -164,7 +164,7 @@ class Resident(mesa.Agent):
         """
         model = self.model
         p = model.p
-        pull = model.demand_pull[self.product.index]
+        pull = self.municipality.demand_pull[self.product.index]
         chance = p.apply_probability * (p.apply_need_base + self.need) \
             * (1.0 - p.network_application_delay * self.network) * pull
         if model.random.random() < min(1.0, chance):
@@ -177,14 +177,14 @@ class Resident(mesa.Agent):
     def relapse_chance(self) -> float:
         """Monthly chance of relapse after care: less with a strong network and aftercare (M14)."""
         p = self.model.p
-        aftercare = self.model.design.case_management
+        aftercare = self.municipality.case_management_held
         return p.relapse_rate * (1.0 - p.network_relapse_protection * self.network) \
             * (1.0 - p.aftercare_relapse_protection * aftercare)
 
     # --- events ---------------------------------------------------------------------------------
 
     def on_event(self, kind: str) -> None:
-        """Handle an agenda event of ``kind`` (check, review, gp_end, relapse, reconsider)."""
+        """Handle an agenda event (check, review, gp_end, relapse, reconsider, transfer)."""
         self.update_need()
         if kind == "check":
             self.check_in_care()
@@ -199,6 +199,8 @@ class Resident(mesa.Agent):
             self.set_state("unmet")
         elif kind == "reconsider":
             self.set_state("unmet")
+        elif kind == "transfer":
+            self.municipality.transfer(self)
 
     def check_in_care(self) -> None:
         """A need grown past the indicated level brings the review forward (step up)."""

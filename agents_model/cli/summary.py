@@ -26,8 +26,12 @@ SUMMARY_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
                            "cost_per_client", "admin_share")),
     ("Transformation", ("transformation_index", "innovation_mean", "general_provision_share",
                         "step_down_rate")),
-    ("Market", ("active_providers", "providers_without_clients_share", "top25_share", "hhi")),
+    ("Market", ("active_providers", "contracted_providers", "providers_without_clients_share",
+                "top25_share", "hhi", "collaboration_strength", "access_knowledge")),
     ("Trust and region", ("trust_municipality_to_provider", "trust_provider_to_municipality",
+                          "trust_field_municipality_to_provider",
+                          "trust_field_provider_to_municipality", "dialogue_held",
+                          "contract_management_load", "case_management_hours",
                           "regional_cohesion", "municipalities_in_region", "rules_count")),
 )
 
