@@ -91,6 +91,31 @@ def test_flagship_experiments_validate(name):
     assert len(exp.runs()) >= 100
 
 
+def test_network_ablation_has_a_reference_and_three_switched_off_points():
+    exp = load_experiment("network_ablation")
+    points = exp.points()
+    assert len(points) == 4 and points[0] == {}
+    assert {"reputation_share", "team_contact", "pair_cohesion"} <= {k for p in points for k in p}
+    assert len(exp.runs()) == len(exp.regions) * len(exp.designs) * 4 * exp.seeds
+
+
+def test_points_are_compared_with_the_reference_seed_by_seed(tmp_path):
+    """`wmo-abm points` pairs each point with point 0 by seed and writes CSV and Markdown."""
+    exp = tiny(designs=["strategic_partners"], rows=[{}, {"collaboration_decay": 0.0,
+                                                          "team_contact": 0.0}])
+    run_experiment(exp, tmp_path / "o")
+    result = CliRunner().invoke(main, ["points", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(tmp_path / "o" / "points" / "points.csv")
+    assert set(table["point"]) == {1}
+    assert (table["n"] == 2).all()
+    strength = table[table["kpi"] == "collaboration_strength"].iloc[0]
+    assert strength["mean"] < 0.0 and strength["reference_mean"] > 0.0
+    text = (tmp_path / "o" / "points" / "points.md").read_text()
+    assert "collaboration_decay=0.0, team_contact=0.0" in text
+    assert "| `transformation_index` |" in text
+
+
 # --- execution and storage ------------------------------------------------------------------
 
 def test_one_and_two_workers_give_identical_tables(tmp_path):
@@ -215,6 +240,10 @@ BAD = {
     "bad baseline": ('[experiment]\nname = "b"\nregions = ["leiden_2015"]\n'
                      'designs = ["open_house"]\nbaseline = "consortium"\n', "baseline"),
     "not toml": ("[experiment\n", "not valid TOML"),
+    "rows not tables": ('[experiment]\nname = "b"\nregions = ["leiden_2015"]\nrows = 3\n',
+                        "rows"),
+    "bad row value": ('[experiment]\nname = "b"\nregions = ["leiden_2015"]\n[[rows]]\n'
+                      'pair_cohesion = 3\n', "pair_cohesion"),
     "bad range": ('[experiment]\nname = "b"\nregions = ["leiden_2015"]\n[sample]\nsize = 3\n'
                   '[sample.ranges]\ntrust_erosion = [0.5, 0.1]\n', "trust_erosion"),
 }

@@ -1,4 +1,4 @@
-"""Experiments over many seeds and their report: ``sweep``, ``compare`` and ``report``.
+"""Experiments over many seeds and their report: ``sweep``, ``compare``, ``report``, ``points``.
 
 The runs go through :mod:`agents_model.runner`; the statistics and the report come from
 :mod:`agents_model.analysis.report`.
@@ -14,7 +14,7 @@ from agents_model.cli.group import PROG
 from agents_model.cli.running import run_with_progress, runner_options
 from agents_model.scenario import parse_overrides
 
-__all__ = ["compare", "report", "sweep"]
+__all__ = ["compare", "points", "report", "sweep"]
 
 
 @click.command()
@@ -97,3 +97,22 @@ def report(directory: Path, baseline: str | None) -> None:
     click.echo(f"Report: {path}")
     click.echo("")
     click.echo((path.parent / "summary.txt").read_text(encoding="utf-8").rstrip("\n"))
+
+
+@click.command()
+@click.argument("directory", metavar="DIR", type=click.Path(path_type=Path))
+@click.option("--reference", "-r", type=click.IntRange(0, None), default=0, show_default=True,
+              help="Parameter point the others are compared with.")
+def points(directory: Path, reference: int) -> None:
+    """Compare the parameter points of the experiment in DIR with a reference point.
+
+    For an experiment whose rows switch mechanisms off (an ablation such as
+    scenarios/experiments/network_ablation.toml): per region and design, each point's
+    difference from the reference point, paired by seed, with its 95% interval. Writes
+    DIR/points/points.md and points.csv and prints the Markdown.
+    """
+    from agents_model.analysis.report.points import write_points
+
+    path = write_points(directory, reference)
+    click.echo(path.read_text(encoding="utf-8").rstrip("\n"))
+    click.echo(f"\nWritten: {path}")

@@ -286,10 +286,13 @@ def load_experiment(path: str | Path) -> Experiment:
         data = tomllib.loads(path.read_text())
     except tomllib.TOMLDecodeError as exc:
         raise ExperimentError(f"{path}: not valid TOML ({exc})") from None
-    unknown = set(data) - {"experiment", "fixed", "grid", "sample"}
+    unknown = set(data) - {"experiment", "fixed", "grid", "sample", "rows"}
     if unknown:
         raise ExperimentError(f"{path}: unknown section [{sorted(unknown)[0]}]; allowed: "
-                              f"experiment, fixed, grid, sample")
+                              f"experiment, fixed, grid, sample, rows")
+    rows = data.get("rows", [])
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise ExperimentError(f"{path}: rows must be an array of tables [[rows]]")
     head = data.get("experiment")
     if not isinstance(head, dict):
         raise ExperimentError(f"{path}: an [experiment] table is required")
@@ -316,7 +319,7 @@ def load_experiment(path: str | Path) -> Experiment:
     kwargs = {k: v for k, v in head.items()}
     return Experiment(**kwargs, fixed=data.get("fixed", {}), grid=data.get("grid", {}),
                       sample=sample.get("ranges", {}), sample_size=sample.get("size", 0),
-                      source=str(path))
+                      rows=rows, source=str(path))
 
 
 # --- the worker ---------------------------------------------------------------------------------
