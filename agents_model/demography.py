@@ -116,7 +116,7 @@ class Demography:
         if not pool:
             return
         weights = [model.market.size_weight[q.unique_id] for q in pool]
-        provider = model.random.choices(pool, weights=weights)[0]
+        provider = model.draws.pick(pool, weights)
         resident.level = level_for_need(max(resident.need, LIGHTEST_INDICATED_NEED))
         resident.indicated_hours = resident.hours_for(resident.level)
         resident.set_state("in_care")

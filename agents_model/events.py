@@ -49,6 +49,10 @@ EVENT_KINDS: dict[str, dict[str, str]] = {
                           "nl": "Inkoopronde ({procurement}, {funding}) voor {buyer}"},
     "regime_change": {"en": "Regime change: {procurement}, {funding}",
                       "nl": "Stelselwijziging: {procurement}, {funding}"},
+    "indications_converted": {"en": "{municipality} converted its clients' indications: "
+                                    "{upcoded} of {clients} a level higher",
+                              "nl": "{municipality} zette de indicaties van haar cliënten om: "
+                                    "{upcoded} van {clients} een niveau hoger"},
 }
 
 MONTHS = {

@@ -113,7 +113,7 @@ class Market:
         for i in offers:
             capacity[i] = size
         provider = Provider(model, kind, offers, capacity, cost_factor, sigma, innovation, 0.0,
-                            pool_bonus=float(p.pooling_clients) if kind == "cooperative" else 0.0)
+                            pool_bonus=traits.pooled_clients)
         self.size_weight[provider.unique_id] = size
         self.providers.append(provider)
         self.provider_by_id[provider.unique_id] = provider
@@ -378,12 +378,12 @@ class Market:
         cum = kept[1]
         if not cum or len(tried) >= len(pool):
             return None
-        random = self.model.random
+        draws = self.model.draws
         for _ in range(PICK_TRIES):
-            i = bisect.bisect_right(cum, random.random() * cum[-1])
+            i = bisect.bisect_right(cum, draws.random() * cum[-1])
             q = pool[min(i, len(pool) - 1)]
             if q.unique_id not in tried:
                 return q
         rest = [q for q in pool if q.unique_id not in tried]
-        return random.choice(rest) if rest else None
+        return rest[int(draws.random() * len(rest))] if rest else None
 

@@ -19,7 +19,8 @@ One step is one month. The schedule (documented in ``docs/ODD.md``, section 3):
 
 The order in which municipalities take their access and policy decisions, and in which providers
 set their delivery policy and invest, is shuffled each time with the model's generator; residents
-apply in the order their need arose. Everything random comes from the model's generators.
+apply in the order their need arose. Everything random comes from one generator, ``model.rng``
+(single draws through ``model.draws``, :mod:`agents_model.draws`).
 
 The model keeps the set-up, this schedule and the outputs. Decisions are the agents' own
 (``agents/``); money goes through the :class:`~agents_model.ledger.Ledger`, tallies through
@@ -46,6 +47,7 @@ from agents_model.agents.municipality import Municipality
 from agents_model.agents.provider import Provider
 from agents_model.contracts import ContractDesign, ContractSet, PaymentRule, Terms
 from agents_model.demography import Demography
+from agents_model.draws import Draws
 from agents_model.events import Event, describe
 from agents_model.ledger import Ledger
 from agents_model.market import Market
@@ -86,6 +88,7 @@ class WmoModel(mesa.Model):
     def __init__(self, scenario: Scenario | str | Path | None = None, rng: Any = None,
                  **overrides: Any) -> None:
         super().__init__(rng=rng)
+        self.draws = Draws(self.rng)
         if scenario is None:
             scenario = Scenario()
         elif not isinstance(scenario, Scenario):
@@ -243,7 +246,7 @@ class WmoModel(mesa.Model):
         for m in self.municipalities:
             m.start_month()
             for worker in m.workers:
-                if self.random.random() < p.worker_turnover:
+                if self.draws.random() < p.worker_turnover:
                     worker.leave_job(p.newcomer_knowledge)
                     self.stats.count("turnover")
 
@@ -412,7 +415,11 @@ class WmoModel(mesa.Model):
                 self.ledger.set_allotments(buyer, initial=False)
 
     def switch_regime(self, values: dict[str, Any]) -> None:
-        """Change the contract design (regime change): re-procure everything at once."""
+        """Change the contract design (regime change): re-procure everything at once.
+
+        Under new funding the clients' indications are converted (M7).
+        """
+        old_funding = self.design.funding
         new_values = dict(self.config.values)
         new_values.update({k: getattr(self.p, k) for k in new_values})
         new_values.update(values)
@@ -432,6 +439,11 @@ class WmoModel(mesa.Model):
             for q in self.providers:
                 if self.network.has_edge(q.unique_id, m.unique_id):
                     self.net.event(q.unique_id, m.unique_id, "trust", self.p.trust_regime_change)
+        if self.design.funding != old_funding:
+            for m in self.municipalities:
+                clients, upcoded = m.convert_indications()
+                self.log("indications_converted", municipality=m.name, clients=clients,
+                         upcoded=upcoded)
 
     def record_provider_table(self) -> None:
         """Append each provider's year to the ``providers`` table; start their new year."""
@@ -445,7 +457,7 @@ class WmoModel(mesa.Model):
     def shuffled(self, items: list) -> list:
         """A copy of ``items`` in an order drawn from the model's generator."""
         items = list(items)
-        self.random.shuffle(items)
+        self.draws.shuffle(items)
         return items
 
     def log(self, kind: str, **details: Any) -> None:

@@ -168,8 +168,12 @@ PARAMS: tuple[Param, ...] = (
        "Initial strategic orientation of medium providers."),
     _p("market", "sigma_small", 0.35, (0.0, 1.0), "0-1", "assumption",
        "Initial strategic orientation of small firms."),
-    _p("market", "sigma_cooperative", 0.15, (0.0, 1.0), "0-1", "M4 [MEI 29]",
-       "Initial strategic orientation of cooperatives of small providers."),
+    _p("market", "cooperative_mission_weight", 0.6, (0.0, 1.0), "share", "M4 [MEI 29] assumption",
+       "Weight the member organisations of a cooperative give their shared mission: its "
+       "orientation is a small provider's times (1 - this)."),
+    _p("market", "cooperative_members", 8, (1, 100), "organisations", "M4 M8 [MEI 29] assumption",
+       "Member organisations of a cooperative; it pools the results of the other members' "
+       "caseloads (a small provider's size each) with its own."),
     _p("market", "size_large", 40.0, (0.1, 1000.0), "places at scale 1", "[MEI; LEI annex 3]",
        "Median places per product of a large institution before the caseload is fitted."),
     _p("market", "size_medium", 10.0, (0.1, 1000.0), "places at scale 1", "assumption",
@@ -332,6 +336,9 @@ PARAMS: tuple[Param, ...] = (
        "Months a resident uses a general provision."),
     _p("access", "general_provision_need", 0.55, (0.0, 1.0), "need 0-1", "M13 M19",
        "Need below which a fully informed, unhurried access worker refers to a general provision."),
+    _p("access", "conversion_scrutiny", 0.2, (0.0, 1.0), "share", "M7 [NMD omkat proces]",
+       "Share of providers' level proposals the access team checks when a new funding model "
+       "converts every client's indication at once."),
     _p("access", "upcoding_scrutiny", 0.6, (0.0, 1.0), "0-1", "M7",
        "How strictly an experienced, unhurried access worker checks a higher-level request."),
     _p("access", "no_support_need", 0.15, (0.0, 1.0), "0-1", "M13 assumption",
@@ -747,6 +754,8 @@ class ProviderKind:
         size_spread: Log standard deviation of the size.
         sigma: Mean initial strategic orientation.
         both_products: Chance a support provider offers both support products.
+        pooled_clients: Clients of other member organisations whose results it pools with
+            its own (a cooperative of small providers; 0 for a single organisation, M4 M8).
     """
 
     name: str
@@ -754,6 +763,7 @@ class ProviderKind:
     size_spread: float
     sigma: float
     both_products: float
+    pooled_clients: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -774,10 +784,22 @@ class AgeBand:
 
 
 def provider_kinds(values: dict[str, Any]) -> dict[str, ProviderKind]:
-    """The provider kinds, by name, from parameter values."""
-    return {kind: ProviderKind(kind, values[f"size_{kind}"], values[f"size_spread_{kind}"],
-                               values[f"sigma_{kind}"], values[f"both_products_{kind}"])
-            for kind in KINDS}
+    """The provider kinds, by name, from parameter values.
+
+    A cooperative's traits follow from its structure (M4, M8): its members are small
+    providers whose orientation is tempered by the weight they give their shared mission
+    (``cooperative_mission_weight``), and it pools the results of its
+    ``cooperative_members`` member organisations (each a small provider's caseload).
+    """
+    kinds = {kind: ProviderKind(kind, values[f"size_{kind}"], values[f"size_spread_{kind}"],
+                                values[f"sigma_{kind}"], values[f"both_products_{kind}"])
+             for kind in KINDS if kind != "cooperative"}
+    kinds["cooperative"] = ProviderKind(
+        "cooperative", values["size_cooperative"], values["size_spread_cooperative"],
+        values["sigma_small"] * (1.0 - values["cooperative_mission_weight"]),
+        values["both_products_cooperative"],
+        pooled_clients=(values["cooperative_members"] - 1) * values["size_small"])
+    return kinds
 
 
 def age_bands(values: dict[str, Any], products: tuple[str, ...]) -> tuple[AgeBand, ...]:

@@ -97,6 +97,23 @@ def test_reputation_heard_from_other_municipalities_counts_in_the_score():
     assert m.assess_bid(q.unique_id, *offer, [m]).reputation == 0.0
 
 
+def test_providers_hear_how_a_municipality_treats_their_partners():
+    """Reputation the other way: a sanction on one provider lowers its partners' trust."""
+    def partner_trust(tie, share=0.3):
+        model = small_model(sanctions=True, reputation_share=share)
+        model.step()
+        m = model.municipalities[0]
+        a, b = sorted(m.contract_set(IS).providers(), key=lambda q: q.unique_id)[:2]
+        a.revenue_month = 10_000.0
+        model.net.set(a.unique_id, b.unique_id, "collaboration", tie)
+        before = model.net.value(b.unique_id, m.unique_id, "trust")
+        m.sanction(a, 0.5)
+        return model.net.value(b.unique_id, m.unique_id, "trust") - before
+
+    assert partner_trust(0.8) < partner_trust(0.0) == 0.0
+    assert partner_trust(0.8, share=0.0) == 0.0
+
+
 def test_sightings_travel_along_cohesion_ties():
     """M16 reputation: a breach seen in one municipality lowers trust in another."""
     def trust_elsewhere(share):
@@ -199,15 +216,30 @@ def test_provider_near_its_ceiling_refuses_more_complex_clients():
     assert near < far
 
 
-def test_cooperative_refuses_fewer_complex_clients_than_a_large_strategic_provider():
-    model = small_model(cooperatives=1, tariff_factor=0.9)
-    buyer = model.contract_sets["region"]
+def cooperative_acceptance(**structure):
+    model = small_model(cooperatives=1, tariff_factor=0.8, **structure)
     coop = support_provider(model, "cooperative")
-    large = support_provider(model, "large")
-    for q in (coop, large):
-        q.margin_rate = 0.02
-    large.sigma = 0.6
-    assert acceptance_share(model, coop, buyer) > acceptance_share(model, large, buyer)
+    coop.margin_rate = 0.0
+    return acceptance_share(model, coop, model.contract_sets["region"])
+
+
+def test_a_cooperative_pooling_across_more_members_refuses_fewer_complex_clients():
+    """M4 M8: pooling over its members' caseloads, a cooperative can carry a costly client."""
+    assert cooperative_acceptance(cooperative_members=30) \
+        > cooperative_acceptance(cooperative_members=1)
+
+
+def test_a_cooperatives_shared_mission_tempers_its_orientation():
+    """M4: members that weigh their mission make the cooperative less strategic."""
+    from agents_model.params import defaults, provider_kinds
+
+    def sigma(weight):
+        return provider_kinds({**defaults(), "cooperative_mission_weight": weight})[
+            "cooperative"].sigma
+
+    assert sigma(0.8) < sigma(0.2) < defaults()["sigma_small"]
+    assert cooperative_acceptance(cooperative_mission_weight=0.9) \
+        > cooperative_acceptance(cooperative_mission_weight=0.0)
 
 
 # --- M5 lead-contractor overhead ---
@@ -227,7 +259,7 @@ def test_subcontracted_clients_cost_extra_administration():
 
 def test_lead_contractor_keeps_a_share_of_subcontracted_fees():
     model = small_model(procurement="consortium", consortium_members=10)
-    model.run_for(6)
+    model.run_for(12)
     buyer = model.contract_sets["region"]
     lead = buyer.leads[IS]
     assert lead is not None
@@ -236,7 +268,7 @@ def test_lead_contractor_keeps_a_share_of_subcontracted_fees():
     assert subcontracted > 0
     before = lead.revenue_total
     no_overhead = small_model(procurement="consortium", consortium_members=10, lead_overhead=0.0)
-    no_overhead.run_for(6)
+    no_overhead.run_for(12)
     lead2 = no_overhead.contract_sets["region"].leads[IS]
     assert before > lead2.revenue_total
 
@@ -290,6 +322,27 @@ def test_delivered_hours_move_gradually_towards_the_target():
 
 
 # --- M7 upcoding ---
+
+def test_a_new_funding_model_converts_indications_upwards():
+    """M7 omkatten: converting to result-based fees, providers push clients a level up."""
+    def converted(scrutiny):
+        model = small_model(seed=3, funding="lumpsum", conversion_scrutiny=scrutiny,
+                            upcoding_propensity=1.0, population_scale=0.1)
+        model.run_for(3)
+        model.switch_regime({"funding": "result_based", "level_tariff_gap": 2.5})
+        done = [e for e in model.event_log if e.kind == "indications_converted"]
+        assert done and done[0].details["clients"] > 0
+        return sum(e.details["upcoded"] for e in done)
+
+    assert converted(0.0) > converted(0.9) >= 0
+    assert converted(1.0) == 0
+
+
+def test_same_funding_needs_no_conversion():
+    model = small_model(funding="per_client")
+    model.switch_regime({"procurement": "selective"})
+    assert not [e for e in model.event_log if e.kind == "indications_converted"]
+
 
 def test_larger_tariff_gap_between_levels_raises_upcoding_requests():
     def requests(gap):
@@ -732,6 +785,20 @@ def test_capacity_plan_reduces_protected_living_places():
         return model.kpis["clients_protected_living"]
 
     assert protected(10.0) < protected(0.0)
+
+
+def test_an_agreed_capacity_plan_stops_growth_beyond_the_agreed_places():
+    """M15: a provider that agreed to fewer places does not grow back past them."""
+    model = small_model(seed=4, population_scale=0.3)
+    pl = PROTECTED_LIVING.index
+    q = max(model.market.offering[pl], key=lambda q: q.n_clients(pl))
+    q.margin_rate = 0.1
+    q.agree_capacity_plan(0.1, trust_in_buyer=1.0)
+    agreed = q.capacity[pl]
+    q.capacity[pl] = float(len(q.clients[pl]))
+    for _ in range(8):
+        q.adjust_capacity()
+        assert q.capacity[pl] <= agreed
 
 
 def test_full_protected_living_sends_residents_to_support_at_home():

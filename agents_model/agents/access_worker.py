@@ -118,7 +118,7 @@ class AccessWorker(mesa.Agent):
         knows = 0.0 if fast else self.knowledge * (1.0 - p.pressure_knowledge_loss * self.busy())
         if need < p.general_provision_need * (p.gp_need_base + p.gp_need_knowledge * knows) \
                 and self.municipality.general_provision_free() >= 1.0 \
-                and self.model.random.random() < p.gp_referral_base \
+                and self.model.draws.random() < p.gp_referral_base \
                 + p.gp_referral_knowledge * knows:
             return "general_provision"
         resident.level = level_for_need(max(need, LIGHTEST_INDICATED_NEED))
@@ -146,15 +146,15 @@ class AccessWorker(mesa.Agent):
         """
         model = self.model
         product = resident.product.index
-        if model.random.random() < model.p.client_choice:
+        if model.draws.random() < model.p.client_choice:
             choice = model.market.pick_by_size(pool, product, tried, WORD_OF_MOUTH)
             if choice is not None:
                 return choice
-        if self.relations and model.random.random() < model.p.relationship_preference:
+        if self.relations and model.draws.random() < model.p.relationship_preference:
             known = self.known_with_room(pool, product, tried)
             if known:
                 weights = [self.relations[q.unique_id] for q in known]
-                return model.random.choices(known, weights=weights)[0]
+                return model.draws.pick(known, weights)
         return model.market.pick_by_size(pool, product, tried, model.p.size_preference)
 
     def known_with_room(self, pool: list[Provider], product: int,
@@ -242,7 +242,7 @@ class AccessWorker(mesa.Agent):
         provider = resident.provider
         if fit > resident.level:
             return "up"
-        draw = model.random.random()
+        draw = model.draws.random()
         if (resident.need < EXIT_NEED or fit < resident.level) \
                 and draw < self.step_down_chance(resident, buyer):
             return "ended" if resident.need < EXIT_NEED else "down"
@@ -270,7 +270,7 @@ class AccessWorker(mesa.Agent):
         p = self.model.p
         pressure = 1.0 - p.pressure_scrutiny_loss * self.busy()
         chance = p.upcoding_scrutiny * self.knowledge * pressure
-        return self.model.random.random() < chance
+        return self.model.draws.random() < chance
 
     def leave_job(self, knowledge: float) -> None:
         """Turnover: the worker is replaced; relationships and knowledge go (M13)."""

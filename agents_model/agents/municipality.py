@@ -152,7 +152,7 @@ class Municipality(mesa.Agent):
         """Reset workers' hours; shuffle the order in which workers take cases."""
         for worker in self.workers:
             worker.start_month()
-        self.model.random.shuffle(self.workers)
+        self.model.draws.shuffle(self.workers)
         self._worker_index = 0
         self.procurement_load = max(0.0, self.procurement_load - 0.1)
         self.hold_case_management()
@@ -225,7 +225,7 @@ class Municipality(mesa.Agent):
             resident.level = 2
             model.stats.count("ambulatory_alternative")
         resident.indicated_hours = resident.hours_for(resident.level)
-        resident.pgb = model.random.random() < model.design.pgb_share
+        resident.pgb = model.draws.random() < model.design.pgb_share
         self.queue_for_placement(resident)
 
     def place_waiting(self) -> None:
@@ -379,6 +379,37 @@ class Municipality(mesa.Agent):
         resident.schedule(model.p.review_interval, "review")
         resident.schedule_check()
 
+    def convert_indications(self) -> tuple[int, int]:
+        """Convert its clients' indications to a new funding model ("omkatten", M7).
+
+        Every client in care without a personal budget is converted at the level her
+        provider proposes: a provider that gains by it asks one level higher
+        (:meth:`Provider.wants_upcode` under the new terms). In a bulk conversion the team
+        checks only a share ``conversion_scrutiny`` of the proposals.
+
+        Returns:
+            The clients converted and how many of them went a level up.
+        """
+        model = self.model
+        scrutiny, rand = model.p.conversion_scrutiny, model.draws.random
+        clients = upcoded = 0
+        for q in model.providers:
+            for product in q.offers:
+                buyer = self.contract_set(product)
+                for resident in list(q.clients[product]):
+                    if resident.municipality is not self or resident.pgb:
+                        continue
+                    clients += 1
+                    if q.wants_upcode(resident, buyer) and rand() >= scrutiny:
+                        q.remove_client(resident)
+                        resident.level += 1
+                        resident.upcoded = True
+                        resident.indicated_hours = resident.hours_for(resident.level)
+                        q.add_client(resident)
+                        model.stats.count("upcoded")
+                        upcoded += 1
+        return clients, upcoded
+
     # --- trust, rules and dialogue ---------------------------------------------------------------
 
     def observe(self, provider: Provider, conduct: Conduct, detection: float) -> None:
@@ -389,7 +420,7 @@ class Municipality(mesa.Agent):
         the conduct is looked at, never the provider's hidden orientation.
         """
         model = self.model
-        p, rand = model.p, model.random.random
+        p, rand = model.p, model.draws.random
         shortfall = conduct.shortfall
         if rand() < detection:
             if shortfall > p.noticed_shortfall:
@@ -455,7 +486,7 @@ class Municipality(mesa.Agent):
         if fine > 0.0:
             model.ledger.transfer(self, provider, -fine)
             model.stats.count("sanctions")
-            model.net.event(provider.unique_id, self.unique_id, "trust", model.p.trust_sanctioned)
+            provider.feel(self.unique_id, model.p.trust_sanctioned)
 
     def trust_values(self) -> dict[int, float]:
         """Trust in each provider it has a tie with, by provider id."""
@@ -483,11 +514,11 @@ class Municipality(mesa.Agent):
         short = p.rule_threshold - min(trust, info)
         change = 0
         chance = min(1.0, p.rule_urgency * short)
-        if short > 0.0 and self.rules < p.max_rules and model.random.random() < chance:
+        if short > 0.0 and self.rules < p.max_rules and model.draws.random() < chance:
             self.rules += 1
             change = 1
         elif short < -p.rule_drop_margin and self.rules > 0 \
-                and model.random.random() < p.rule_drop_chance:
+                and model.draws.random() < p.rule_drop_chance:
             self.rules -= 1
             change = -1
         if change:
@@ -542,7 +573,7 @@ class Municipality(mesa.Agent):
     def keeps_agreements(self) -> bool:
         """Whether it keeps its dialogue agreements this quarter; a deficit makes it renege (M3)."""
         p = self.model.p
-        return self.model.random.random() >= p.agreement_pressure * max(0.0, self.deficit)
+        return self.model.draws.random() >= p.agreement_pressure * max(0.0, self.deficit)
 
     # --- budget ---------------------------------------------------------------------------------
 

@@ -97,7 +97,7 @@ class Provider(mesa.Agent):
         sigma: Strategic orientation in [0, 1] (0: client interest, 1: organisation).
         base_sigma: Orientation it returns to under full trust and no pressure.
         innovation: Innovation stock in [0, 1].
-        pool_bonus: Clients' worth of risk pooling beyond its own caseload (cooperative).
+        pool_bonus: Clients of other member organisations it pools with (a cooperative).
         ratio: Delivered / indicated hours per product and level (its delivery policy).
         clients: Residents in care per product index.
         book: Caseload lines by :class:`BookKey` (municipality id, product, level, pgb,
@@ -120,6 +120,7 @@ class Provider(mesa.Agent):
         self.base_sigma = sigma
         self.innovation = innovation
         self.pool_bonus = pool_bonus
+        self.agreed_places: dict[int, float] = {}
         self.ratio = [[1.0, 1.0, 1.0] for _ in PRODUCTS]
         self.clients: list[dict[Resident, None]] = [{} for _ in PRODUCTS]
         self.book: dict[BookKey, CaseloadLine] = {}
@@ -170,20 +171,36 @@ class Provider(mesa.Agent):
 
     def keeps_agreements(self) -> bool:
         """Whether it keeps the dialogue agreements of a quarter: strategic ones break them (M3)."""
-        return self.model.random.random() >= self.sigma * self.model.p.agreement_breach
+        return self.model.draws.random() >= self.sigma * self.model.p.agreement_breach
 
     def hear_outcome(self, buyers: list[Municipality], incumbent: bool, won: bool) -> None:
         """Its trust in the buyers after a procurement round it bid in (M1, M3).
 
         Keeping a contract builds trust; losing one, or losing a bid, erodes it.
         """
-        p, net = self.model.p, self.model.net
+        p = self.model.p
         if won:
             strength = p.trust_contract_kept if incumbent else p.trust_bid_won
         else:
             strength = p.trust_contract_lost if incumbent else p.trust_bid_lost
         for m in buyers:
-            net.event(self.unique_id, m.unique_id, "trust", strength)
+            self.feel(m.unique_id, strength)
+
+    def feel(self, municipality_id: int, strength: float) -> None:
+        """Take a municipality's treatment to heart and tell its partners (M3, reputation).
+
+        The event moves its own trust; its collaboration partners hear of it, each in
+        proportion to the tie and ``reputation_share``, so how a municipality treats one
+        provider moves the trust of its peers.
+        """
+        net = self.model.net
+        net.event(self.unique_id, municipality_id, "trust", strength)
+        share = self.model.p.reputation_share
+        if share <= 0.0:
+            return
+        for partner, tie in net.out_values(self.unique_id, "collaboration").items():
+            if net.graph.has_edge(partner, municipality_id):
+                net.event(partner, municipality_id, "trust", strength * tie * share)
 
     def add_client(self, resident: Resident) -> None:
         """Take a resident into care and book the caseload line that payments read."""
@@ -340,7 +357,7 @@ class Provider(mesa.Agent):
             return True
         p = self.model.p
         chance = self.sigma * p.refusal_propensity * min(1.0, -p.refusal_loss_slope * pooled)
-        return self.model.random.random() >= chance
+        return self.model.draws.random() >= chance
 
     def decide_delivery(self, buyer: ContractSet, detection: float) -> None:
         """Set delivered/indicated hours per product and level (M6 shaving, M7, M8, M17).
@@ -508,7 +525,7 @@ class Provider(mesa.Agent):
         if gain <= 0.0:
             return False
         chance = self.sigma * model.p.upcoding_propensity * (gain if gain < 1.0 else 1.0)
-        return model.random.random() < chance
+        return model.draws.random() < chance
 
     def resists_step_down(self, resident: Resident, buyer: ContractSet) -> float:
         """Chance the provider argues against a step-down that costs it margin (M14, M19)."""
@@ -651,16 +668,17 @@ class Provider(mesa.Agent):
             tie = ties.get(q.unique_id, 0.0)
             if tie > strength and q.unique_id not in tried and q.free_places(product) >= 1.0:
                 best, strength = q, tie
-        if best is not None and self.model.random.random() < strength:
+        if best is not None and self.model.draws.random() < strength:
             return best
         return None
 
     def adjust_capacity(self) -> None:
         """Quarterly capacity decision: grow, shrink, or stop intake (M6, M18).
 
-        A provider that is nearly full and earns its costs adds places; one with long-idle
-        places sheds some; one losing money stops intake (cliëntenstop) by closing its free
-        places rather than running down its reserve.
+        A provider that is nearly full and earns its costs adds places, but not beyond the
+        places it agreed to in a capacity plan (M15); one with long-idle places sheds some; one
+        losing money stops intake (cliëntenstop) by closing its free places rather than
+        running down its reserve.
         """
         p = self.model.p
         losing = self.margin_rate < -p.intake_stop_loss
@@ -672,7 +690,8 @@ class Provider(mesa.Agent):
             if losing:
                 self.capacity[product] = max(1.0, min(cap, float(used)))
             elif used >= p.growth_occupancy * cap and self.margin_rate >= -p.growth_loss_limit:
-                self.capacity[product] = cap + max(1.0, p.growth_step * cap)
+                grown = cap + max(1.0, p.growth_step * cap)
+                self.capacity[product] = min(grown, self.agreed_places.get(product, grown))
             elif used < p.idle_occupancy * cap and cap > MIN_PLACES:
                 self.capacity[product] = max(MIN_PLACES, cap * p.idle_shrink_factor)
 
@@ -700,7 +719,7 @@ class Provider(mesa.Agent):
         """Carry out an agreed cut of protected-living places (M15).
 
         A provider that trusts the buyer carries out the whole cut, one that does not only
-        ``capacity_plan_partial`` of it.
+        ``capacity_plan_partial`` of it; the places it keeps are the most it will grow to.
 
         Args:
             cut: The agreed yearly reduction of places (share).
@@ -713,6 +732,7 @@ class Provider(mesa.Agent):
         pl = PROTECTED_LIVING.index
         agreed = cut if trust_in_buyer >= p.capacity_plan_trust else cut * p.capacity_plan_partial
         self.capacity[pl] = max(0.0, self.capacity[pl] * (1.0 - agreed))
+        self.agreed_places[pl] = self.capacity[pl]
         excess = len(self.clients[pl]) - int(self.capacity[pl])
         if excess <= 0:
             return []

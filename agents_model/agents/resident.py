@@ -66,7 +66,7 @@ class Resident(mesa.Agent):
         self.provider: Provider | None = None
         self.level = -1
         self.indicated_hours = 0.0
-        self.intensity = float(model.random.random())
+        self.intensity = float(model.draws.random())
         self.delivered_hours = 0.0
         self.pgb = False
         self.upcoded = False
@@ -167,7 +167,7 @@ class Resident(mesa.Agent):
         pull = self.municipality.demand_pull[self.product.index]
         chance = p.apply_probability * (p.apply_need_base + self.need) \
             * (1.0 - p.network_application_delay * self.network) * pull
-        if model.random.random() < min(1.0, chance):
+        if model.draws.random() < min(1.0, chance):
             self.update_need()
             self.set_state("waiting_assessment")
             self.municipality.assessment_queue.append(self)

@@ -66,8 +66,10 @@ GLOSSARY: tuple[tuple[str, str, str, str], ...] = (
      "lowering or raising the intensity of support",
      "de intensiteit van de ondersteuning verlagen of verhogen"),
     ("casusregie, 1 huishouden 1 plan 1 regisseur", "case management",
-     "one person keeps the overview of all support in a household",
-     "één persoon houdt het overzicht over alle ondersteuning in een huishouden"),
+     "one person keeps the overview of all support in a household; in the model it costs "
+     "hours of the access team",
+     "één persoon houdt het overzicht over alle ondersteuning in een huishouden; in het model "
+     "kost het uren van het toegangsteam"),
     ("mantelzorg", "informal care", "care by family/friends (the resident's social network)",
      "zorg door familie en vrienden (het sociale netwerk van de inwoner)"),
     ("abonnementstarief", "flat co-payment",
@@ -77,6 +79,23 @@ GLOSSARY: tuple[tuple[str, str, str, str], ...] = (
     ("PGB / ZIN", "personal budget / care in kind",
      "the resident buys care himself vs. the municipality contracts it",
      "de inwoner koopt zelf zorg in tegenover zorg die de gemeente contracteert"),
+    ("omkatten", "convert_indications",
+     "converting every client's indication when the funding model changes; providers with an "
+     "interest propose a higher level, and few proposals are checked",
+     "het omzetten van alle indicaties bij een nieuwe bekostiging; aanbieders met belang "
+     "stellen een hoger niveau voor, en weinig voorstellen worden gecontroleerd"),
+    ("overgangsrecht", "transition_months",
+     "clients of a provider that lost its contract stay with it for a transition period",
+     "cliënten van een aanbieder die zijn contract verloor blijven er een overgangsperiode"),
+    ("reputatie", "reputation_share",
+     "what municipalities tell each other about a provider's conduct, along their ties",
+     "wat gemeenten elkaar langs hun banden vertellen over het gedrag van een aanbieder"),
+    ("samenwerking tussen aanbieders", "collaboration tie",
+     "grows from working around the same clients (one neighbourhood team, subcontracting), "
+     "fades without contact and wears under head-to-head competition; carries innovation "
+     "and referrals",
+     "groeit uit werk rond dezelfde cliënten (één wijkteam, onderaanneming), vervaagt zonder "
+     "contact en slijt onder onderlinge concurrentie; draagt vernieuwing en doorverwijzingen"),
     ("transformatie", "transformation_index",
      "the composite the model reports: innovation, use of general provisions, stepping down "
      "and light care (each 0-1, the index is their mean)",

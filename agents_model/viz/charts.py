@@ -55,6 +55,8 @@ KIND_COLORS: dict[str, str] = {"large": "#0072B2", "medium": "#56B4E9", "small":
                                "cooperative": "#009E73"}
 MUNICIPALITY_COLOR = "#444444"
 CONSORTIUM_COLOR = "#7B3294"
+MIN_COLLABORATION_SHOWN = 0.05
+"""Weakest collaboration tie the network view draws."""
 TRUST_CMAP = colormaps["RdYlGn"]
 TRUST_RANGE: tuple[float, float] = (0.2, 0.8)
 """Trust values mapped onto the colour scale (values beyond it take the end colours)."""
@@ -334,10 +336,13 @@ def network_figure(net, lang: str = "en", direction: str = "mp") -> Figure:
         ax.add_collection(LineCollection(
             segs, colors="#777777", zorder=1,
             linewidths=[0.5 + 4.0 * v for a, b, v in net.cohesion if a in pos and b in pos]))
-    # consortium ties
-    segs = [(pos[a], pos[b]) for a, b, _ in net.collaboration if a in pos and b in pos]
-    if segs:
-        ax.add_collection(LineCollection(segs, colors=CONSORTIUM_COLOR, linewidths=0.8,
+    # collaboration ties between providers (emerged or set in a consortium)
+    shown = [(a, b, v) for a, b, v in net.collaboration
+             if a in pos and b in pos and v >= MIN_COLLABORATION_SHOWN]
+    if shown:
+        ax.add_collection(LineCollection([(pos[a], pos[b]) for a, b, _ in shown],
+                                         colors=CONSORTIUM_COLOR,
+                                         linewidths=[0.3 + 1.5 * v for _, _, v in shown],
                                          linestyles="dashed", alpha=0.6, zorder=2))
     # trust ties
     ties = [e for e in thin_trust_edges(net.trust, direction, net.baseline)
@@ -387,8 +392,9 @@ def network_figure(net, lang: str = "en", direction: str = "mp") -> Figure:
     bar.ax.tick_params(labelsize=7)
     extra = [Line2D([], [], color="#777777", linewidth=2.5,
                     label=kpi_label("regional_cohesion", lang))]
-    if net.collaboration:
-        extra.append(Line2D([], [], color=CONSORTIUM_COLOR, linestyle="--", label="consortium"))
+    if shown:
+        extra.append(Line2D([], [], color=CONSORTIUM_COLOR, linestyle="--",
+                            label=kpi_label("collaboration_strength", lang)))
     handles = ax.get_legend_handles_labels()[0] + extra
     ax.legend(handles=handles, fontsize=7, frameon=False, loc="upper left",
               bbox_to_anchor=(-0.02, 1.02), ncol=1)

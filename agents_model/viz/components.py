@@ -324,7 +324,9 @@ def RunControls():
         if value in limits.PLAY_SPEEDS:
             session.speed.value = value
 
-    providers = sum(1 for n in view.network.nodes if n.kind != "municipality")
+    providers = len(view.market)
+    contracted = sum(1 for _, _, _, holds in view.market if holds)
+    active = sum(1 for _, _, clients, _ in view.market if clients)
     with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"},
                     classes=["wmo-controls"]) as main:
         solara.Button(t("step", lang), on_click=step, icon_name="mdi-step-forward",
@@ -340,7 +342,8 @@ def RunControls():
                 solara.Button(t("speed_value", lang, months=months), value=months, text=True)
         solara.Text(month_text(view, lang), classes=["wmo-month"],
                     style={"font-weight": "bold", "font-size": "1.1em", "margin-left": "8px"})
-        solara.Text(t("municipalities_count", lang, n=view.municipalities, p=providers),
+        solara.Text(t("municipalities_count", lang, n=view.municipalities, p=providers,
+                      c=contracted, a=active),
                     classes=["wmo-counts"], style={"color": "#666"})
         if view.step_ms:
             solara.Text(t("step_time", lang, ms=view.step_ms), classes=["wmo-step-time"],

@@ -96,8 +96,10 @@ _UI: dict[str, tuple[str, str]] = {
         "tot {max_years} jaar."),
     "max_months": ("The run has reached its limit of {max_years} years; press Reset.",
                    "De run heeft de grens van {max_years} jaar bereikt; druk op Opnieuw."),
-    "municipalities_count": ("municipalities: {n} · providers: {p}",
-                             "gemeenten: {n} · aanbieders: {p}"),
+    "municipalities_count": ("municipalities: {n} · providers in the market: {p}, "
+                             "contracted: {c}, with clients: {a}",
+                             "gemeenten: {n} · aanbieders op de markt: {p}, gecontracteerd: "
+                             "{c}, met cliënten: {a}"),
     # views
     "view_kpis": ("KPIs over time", "Kengetallen in de tijd"),
     "view_network": ("Trust network", "Vertrouwensnetwerk"),
@@ -116,13 +118,18 @@ _UI: dict[str, tuple[str, str]] = {
         "Squares are municipalities (inner circle), dots are providers (outer ring, grouped by "
         "kind); a dot's size shows its clients, an open dot a provider without clients. A line "
         "is a trust tie: its colour and width show the trust, red low, green high. Grey lines "
-        "between municipalities show regional cohesion; dashed purple lines are consortium "
-        "ties, a star marks a lead contractor.",
+        "between municipalities show regional cohesion; dashed purple lines are collaboration "
+        "ties between providers (grown from working around the same clients, or set in a "
+        "consortium; thicker is stronger, ties below 0.05 are hidden), a star marks a lead "
+        "contractor. Every provider that bid or serves clients has trust ties, contracted or "
+        "not.",
         "Vierkanten zijn gemeenten (binnenste cirkel), stippen zijn aanbieders (buitenste ring, "
         "per soort); de grootte van een stip toont het aantal cliënten, een open stip een "
         "aanbieder zonder cliënten. Een lijn is een vertrouwensband: kleur en dikte tonen het "
         "vertrouwen, rood laag, groen hoog. Grijze lijnen tussen gemeenten tonen de regionale "
-        "samenhang; gestippelde paarse lijnen zijn banden binnen een consortium, een ster is "
+        "samenhang; gestippelde paarse lijnen zijn samenwerkingsbanden tussen aanbieders "
+        "(gegroeid uit werk rond dezelfde cliënten, of gezet in een consortium; dikker is "
+        "sterker, banden onder 0,05 zijn verborgen), een ster is "
         "een hoofdaannemer."),
     "direction": ("Trust shown", "Getoond vertrouwen"),
     "direction_mp": ("of municipalities in providers", "van gemeenten in aanbieders"),

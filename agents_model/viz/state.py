@@ -225,7 +225,7 @@ class NetworkData:
         trust: (municipality, provider, trust of the municipality in the provider, trust of the
             provider in the municipality); a missing direction is NaN.
         cohesion: (municipality, municipality, cohesion) per pair, the mean of both directions.
-        collaboration: (provider, provider, value) per consortium pair.
+        collaboration: (provider, provider, value) per collaborating pair.
         positions: Node id -> (x, y) from the stable layout.
         baseline: Level trust drifts to without events.
     """
