@@ -330,6 +330,9 @@ PARAMS: tuple[Param, ...] = (
        "M10 M17", "Contract-management capacity per 10,000 inhabitants."),
     _p("access", "monitoring_hours", 6.0, (0.5, 100.0), "hours/provider/month", "M10",
        "Contract-management hours needed to fully monitor one provider."),
+    _p("access", "rule_check_hours", 0.5, (0.0, 20.0), "hours/provider/month per rule",
+       "M2 [MEI 19-22] assumption", "Contract-management hours a month checking one rule "
+       "takes per provider: rules improve information but thin out monitoring."),
     _p("access", "general_provision_cost", 150.0, (10.0, 2000.0), "EUR/place/month",
        "M13 [HAA]", "Cost of one place in general provisions (social base)."),
     _p("access", "general_provision_months", 6, (1, 60), "months", "assumption",

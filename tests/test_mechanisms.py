@@ -488,6 +488,18 @@ def test_more_contracted_providers_raise_placement_attempts():
     assert attempts(200) > attempts(10)
 
 
+def test_checking_rules_takes_monitoring_time():
+    """M2: each rule adds checking work per provider, so the same hours follow less."""
+    model = small_model()
+    model.step()
+    m = model.municipalities[0]
+    m.rules = 0
+    few, load = m.monitoring(40), m.contract_load()
+    m.rules = 10
+    assert m.monitoring(40) < few
+    assert m.contract_load() > load > 0.0
+
+
 def test_more_providers_lower_monitoring_per_provider():
     model = small_model()
     m = model.municipalities[0]

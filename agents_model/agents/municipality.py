@@ -104,13 +104,19 @@ class Municipality(mesa.Agent):
         """Share of a provider's conduct the municipality can follow (M10, M17).
 
         Contract-management hours spread over more providers mean less attention each;
-        hours spent at dialogue tables are not spent monitoring.
+        hours spent at dialogue tables are not spent monitoring, and every rule adds checking
+        work per provider (M2).
         """
         if n_providers <= 0:
             return 1.0
-        need = n_providers * self.model.p.monitoring_hours
+        need = n_providers * self.monitoring_hours()
         hours = max(0.0, self.contract_capacity() - self.dialogue_hours)
         return min(1.0, self.model.p.monitoring_efficiency * hours / need)
+
+    def monitoring_hours(self) -> float:
+        """Hours a month following one provider takes: the base plus checking each rule (M2)."""
+        p = self.model.p
+        return p.monitoring_hours + self.rules * p.rule_check_hours
 
     def contract_load(self) -> float:
         """Hours its contracts ask of contract management over the hours it has (M10, M11).
@@ -119,7 +125,7 @@ class Municipality(mesa.Agent):
         monitoring thins out.
         """
         model = self.model
-        need = len(model.ledger.serving.get(self.unique_id, ())) * model.p.monitoring_hours \
+        need = len(model.ledger.serving.get(self.unique_id, ())) * self.monitoring_hours() \
             + self.dialogue_hours
         capacity = self.contract_capacity()
         return need / capacity if capacity > 0.0 else 0.0
