@@ -115,32 +115,44 @@ class PaymentRule:
     Attributes:
         name: Funding model name.
         per_hour: Paid per delivered hour (fee-for-service).
-        per_client: Paid a monthly fee per client by level (per-client, result-based).
+        per_client: Paid a monthly fee per client (per-client, result-based).
+        per_level: The fee differs by intensity level (per-client and result-based fees);
+            otherwise one average fee for every level (M6).
         fixed_budget: Paid a fixed yearly budget from history with a bandwidth (lumpsum).
         capitation: Paid per inhabitant regardless of clients (population budget).
         must_accept: The contract obliges acceptance of every referred client.
-        admin_hours: Client administration hours per client-month.
+        reports_results: Results are measured and reported at every review (M19).
         visibility: Share of delivered hours the municipality can observe (M2).
     """
 
     name: str
     per_hour: bool = False
     per_client: bool = False
+    per_level: bool = False
     fixed_budget: bool = False
     capitation: bool = False
     must_accept: bool = False
-    admin_hours: float = 0.5
+    reports_results: bool = False
     visibility: float = 0.5
+
+    @property
+    def declares(self) -> bool:
+        """Whether every client-month is declared to the municipality (paid per client or hour)."""
+        return self.per_client or self.per_hour
 
     def hour_rate(self, product: Product, tariff: float) -> float:
         """Payment per delivered hour (EUR) at tariff multiplier ``tariff``."""
         return product.cost_per_hour * tariff if self.per_hour else 0.0
 
     def client_fee(self, product: Product, level: int, tariff: float, gap: float) -> float:
-        """Monthly fee per client at ``level`` (EUR); the level spread scales with ``gap`` (M7)."""
+        """Monthly fee per client at ``level`` (EUR).
+
+        Per level, the spread between levels scales with ``gap`` (M7); otherwise every level
+        earns the average fee, built on the mean hours of the levels (M6).
+        """
         if not self.per_client:
             return 0.0
-        return reference_fee(product, level, gap) * tariff
+        return reference_fee(product, level, gap if self.per_level else 0.0) * tariff
 
     def production_value(self, product: Product, level: int, hours: float, tariff: float,
                          gap: float) -> float:
@@ -163,16 +175,20 @@ REFERENCE_VALUES: tuple[tuple[float, ...], ...] = tuple(
 
 
 def payment_rule(funding: str, values: dict[str, Any]) -> PaymentRule:
-    """The :class:`PaymentRule` of a funding model, with admin and visibility from the table."""
+    """The :class:`PaymentRule` of a funding model, with its visibility from the table.
+
+    What a funding model asks of administration follows from what it pays for: declarations
+    per client-month (per client, per hour), hour registrations (per hour), level requests
+    (per level) and result reports (result-based); see :meth:`Provider.deliver`.
+    """
     flags = {
         "lumpsum": {"fixed_budget": True},
         "fee_for_service": {"per_hour": True},
-        "per_client": {"per_client": True},
-        "result_based": {"per_client": True},
+        "per_client": {"per_client": True, "per_level": True},
+        "result_based": {"per_client": True, "per_level": True, "reports_results": True},
         "population_budget": {"capitation": True, "must_accept": True},
     }[funding]
-    return PaymentRule(funding, admin_hours=values[f"admin_hours_{funding}"],
-                       visibility=values[f"visibility_{funding}"], **flags)
+    return PaymentRule(funding, visibility=values[f"visibility_{funding}"], **flags)
 
 
 # --- procurement rules --------------------------------------------------------------------------

@@ -39,6 +39,8 @@ EVENT_KINDS: dict[str, dict[str, str]] = {
                       "nl": "{provider} verliet de markt"},
     "municipality_left": {"en": "{municipality} left the joint procurement",
                           "nl": "{municipality} stapte uit de gezamenlijke inkoop"},
+    "municipality_left_for": {"en": "{municipality} buys {product} alone, outside the region",
+                              "nl": "{municipality} koopt {product} zelf in, buiten de regio"},
     "municipality_joined": {"en": "{municipality} joined the joint procurement",
                             "nl": "{municipality} sloot aan bij de gezamenlijke inkoop"},
     "tariff_cut": {"en": "Tariffs cut by {percent:.1f}% ({buyer})",

@@ -53,7 +53,13 @@ from agents_model.ledger import Ledger
 from agents_model.market import Market
 from agents_model.network import TrustNetwork
 from agents_model.params import age_bands, provider_kinds
-from agents_model.products import INDIVIDUAL_SUPPORT, PRODUCTS, PROTECTED_LIVING
+from agents_model.products import (
+    HOUSEHOLD_HELP,
+    INDIVIDUAL_SUPPORT,
+    PRODUCTS,
+    PROTECTED_LIVING,
+    Product,
+)
 from agents_model.scenario import Scenario, load_scenario
 from agents_model.stats import Stats
 
@@ -371,7 +377,24 @@ class WmoModel(mesa.Model):
             m.weigh_partners(events[m.unique_id])
         for m in region:
             if m.wants_to_leave(region):
-                self.leave_region(m)
+                if self.p.partial_exit and not m.local_products:
+                    self.leave_for(m, HOUSEHOLD_HELP)
+                else:
+                    self.leave_region(m)
+
+    def leave_for(self, m: Municipality, product: Product) -> None:
+        """A member buys one product alone and stays in the region for the rest (M16).
+
+        The first step out: light care contracted locally, as Meierij's municipalities
+        considered. A member still dissatisfied later leaves altogether.
+        """
+        m.local_products.add(product.index)
+        m.dissatisfied_quarters = 0
+        key = f"m{m.unique_id}"
+        if key not in self.contract_sets:
+            self.market.open_contracts(key, self.contract_sets["region"].tariff)
+        self.log("municipality_left_for", municipality=m.name, product=product.key)
+        self.market.procure(key)
 
     def leave_region(self, m: Municipality) -> None:
         """A municipality leaves the joint procurement and buys alone (M16)."""

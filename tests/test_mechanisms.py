@@ -918,6 +918,32 @@ def test_leaving_follows_from_pair_events():
     assert gone and "M0" not in gone
 
 
+def test_a_dissatisfied_member_first_buys_light_care_alone():
+    """M16 partial exit: the first step out is household help bought locally."""
+    model = small_model(seed=1, scenario=region(60_000, 20_000, 20_000), approval_weeks=0.0)
+    m = model.municipalities[2]
+    m.deficit, m.rules = 0.6, model.p.max_rules
+    for _ in range(80):
+        if m.local_products or not m.in_region:
+            break
+        model.update_cohesion()
+    assert m.in_region and m.local_products == {HOUSEHOLD_HELP.index}
+    assert m.contract_set(HOUSEHOLD_HELP.index).key == f"m{m.unique_id}"
+    assert m.contract_set(IS).key == "region"
+    assert m.contract_set(PROTECTED_LIVING.index).key == "region"
+    assert [e for e in model.event_log if e.kind == "municipality_left_for"]
+
+
+def test_without_partial_exit_a_member_leaves_at_once():
+    model = small_model(seed=1, scenario=region(60_000, 20_000, 20_000), approval_weeks=0.0,
+                        partial_exit=False)
+    m = model.municipalities[2]
+    m.deficit, m.rules = 0.6, model.p.max_rules
+    for _ in range(40):
+        model.update_cohesion()
+    assert not m.in_region and not m.local_products
+
+
 def test_a_municipality_leaving_shakes_the_others():
     """M16 exit cascade: when one leaves, the ties between those who stay weaken."""
     model = small_model(scenario=region(60_000, 20_000, 20_000, 20_000))
@@ -1000,6 +1026,32 @@ def test_result_based_funding_costs_more_administration_than_lumpsum():
         return mean_kpi(model, "admin_share", 3)
 
     assert share("result_based") > share("lumpsum")
+
+
+def test_result_reports_at_reviews_make_result_based_funding_heavier_to_administer():
+    """M19: the extra load comes from the reports the rule asks for, not from a label."""
+    def paperwork(funding, report_hours):
+        model = small_model(seed=1, funding=funding, result_report_hours=report_hours,
+                            review_interval=3, visibility_result_based=0.5,
+                            visibility_per_client=0.5)
+        model.run_for(9)
+        return sum(q.admin_month for q in model.providers)
+
+    assert paperwork("result_based", 2.0) > paperwork("per_client", 2.0)
+    assert paperwork("result_based", 0.0) == pytest.approx(paperwork("per_client", 0.0))
+
+
+def test_level_requests_are_paperwork_only_where_fees_differ_by_level():
+    """M7 M19: a new level is a request to file where the fee depends on the level."""
+    model = small_model(funding="result_based")
+    m = model.municipalities[0]
+    q = support_provider(model)
+    m.ask_paperwork(q, level_changed=True)
+    assert q.paperwork == model.p.level_request_hours
+    lumpsum = small_model(funding="lumpsum")
+    q = support_provider(lumpsum)
+    lumpsum.municipalities[0].ask_paperwork(q, level_changed=True, review=True)
+    assert q.paperwork == 0.0
 
 
 def test_general_provision_share_depends_on_social_base():

@@ -83,6 +83,7 @@ class Municipality(mesa.Agent):
         self.gp_used = 0
         self._worker_index = 0
         self.records: dict[int, Record] = {}
+        self.local_products: set[int] = set()
         self.demand_pull = [1.0] * len(PRODUCTS)
         self.case_management_held = model.design.case_management
         self.dialogue_hours = 0.0
@@ -145,10 +146,12 @@ class Municipality(mesa.Agent):
     def contract_set(self, product: int) -> ContractSet:
         """The contracts that serve this municipality's residents for ``product``.
 
-        Protected living is always bought by the central municipality for the region.
+        Protected living is always bought by the central municipality for the region; a member
+        that left the region for one product (partial exit) buys that one alone.
         """
         model = self.model
-        if product == PROTECTED_LIVING.index or self.in_region:
+        if product == PROTECTED_LIVING.index \
+                or (self.in_region and product not in self.local_products):
             return model.market.contract_sets["region"]
         return model.market.contract_sets[f"m{self.unique_id}"]
 
@@ -290,6 +293,7 @@ class Municipality(mesa.Agent):
                 resident.indicated_hours = resident.hours_for(resident.level)
                 resident.upcoded = True
                 model.stats.count("upcoded")
+                self.ask_paperwork(provider, level_changed=True)
         resident.set_state("in_care")
         provider.add_client(resident)
         resident.review_month = model.month + model.p.review_interval
@@ -371,6 +375,8 @@ class Municipality(mesa.Agent):
         elif outcome == "upcoded":
             new_level, upcoded = resident.level + 1, True
             model.stats.count("upcoded")
+        if provider is not None:
+            self.ask_paperwork(provider, new_level != resident.level, review=True)
         contracted = resident.pgb or buyer.has(provider, resident.product.index)
         if provider is not None and (new_level != resident.level or not contracted
                                      or upcoded != resident.upcoded):
@@ -414,7 +420,22 @@ class Municipality(mesa.Agent):
                         q.add_client(resident)
                         model.stats.count("upcoded")
                         upcoded += 1
+                    self.ask_paperwork(q, level_changed=True)
         return clients, upcoded
+
+    def ask_paperwork(self, provider: Provider, level_changed: bool, review: bool = False
+                      ) -> None:
+        """The paperwork the funding model asks of the provider for one client (M19).
+
+        Paid per level, a new level is a request; under result-based funding every review
+        comes with a result report.
+        """
+        model = self.model
+        rule, p = model.terms.rule, model.p
+        hours = (p.level_request_hours if level_changed and rule.per_level else 0.0) \
+            + (p.result_report_hours if review and rule.reports_results else 0.0)
+        if hours > 0.0:
+            provider.file(hours)
 
     # --- trust, rules and dialogue ---------------------------------------------------------------
 

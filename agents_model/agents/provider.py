@@ -120,6 +120,7 @@ class Provider(mesa.Agent):
         self.base_sigma = sigma
         self.innovation = innovation
         self.pool_bonus = pool_bonus
+        self.paperwork = 0.0
         self.agreed_places: dict[int, float] = {}
         self.ratio = [[1.0, 1.0, 1.0] for _ in PRODUCTS]
         self.clients: list[dict[Resident, None]] = [{} for _ in PRODUCTS]
@@ -168,6 +169,10 @@ class Provider(mesa.Agent):
     def offer(self) -> tuple[float, float]:
         """What it bids in a procurement round: its price level and its places (M1, M10)."""
         return self.cost_factor, self.total_capacity()
+
+    def file(self, hours: float) -> None:
+        """Do paperwork a contract asks for (a level request, a result report; M19)."""
+        self.paperwork += hours
 
     def keeps_agreements(self) -> bool:
         """Whether it keeps the dialogue agreements of a quarter: strategic ones break them (M3)."""
@@ -557,7 +562,8 @@ class Provider(mesa.Agent):
         """Deliver this month's care; book its cost and administration (M2, M5, M19).
 
         Args:
-            terms: The contract terms in force (administration per client and reporting).
+            terms: The contract terms in force: what is declared per client-month (M19),
+                reporting (M2) and subcontracting (M5).
             rules_of: Contract rules of each municipality, by its id (M2).
 
         Returns:
@@ -568,7 +574,9 @@ class Provider(mesa.Agent):
         municipalities = {muni_id for muni_id, _ in self.buyer_pairs}
         systems = len(municipalities) if not p.shared_admin_system else 1
         ratios, costs = self.ratio, self.hourly_terms()
-        client_admin, sub_admin = rule.admin_hours, design.subcontract_admin_hours
+        client_admin = (p.declaration_hours if rule.declares else 0.0) \
+            + (p.hour_registration_hours if rule.per_hour else 0.0)
+        sub_admin = design.subcontract_admin_hours
         for (_, product, level, _, sub), line in self.book.items():
             done = line.planned_hours * ratios[product][level]
             indicated += line.indicated_hours
@@ -582,6 +590,8 @@ class Provider(mesa.Agent):
         rules = sum([rules_of[i] for i in municipalities]) / len(municipalities) \
             if municipalities else 0.0
         admin_hours += delivered * (design.reporting_share + rules * p.rule_admin_share)
+        admin_hours += self.paperwork * systems
+        self.paperwork = 0.0
         admin_cost = admin_hours * p.admin_hour_cost
         self.cost_month = care_cost + admin_cost
         self.admin_month = admin_cost

@@ -526,6 +526,8 @@ _KPI_LABELS: dict[str, tuple[str, str]] = {
     "case_management_hours": ("Case-management hours per month", "Uren casusregie per maand"),
     "regional_cohesion": ("Regional cohesion", "Regionale samenhang"),
     "municipalities_in_region": ("Municipalities in the region", "Gemeenten in de regio"),
+    "municipalities_partly_out": ("Members buying light care alone",
+                                  "Leden die lichte zorg zelf inkopen"),
     "rules_count": ("Contract rules", "Spelregels"),
     "unmet_need": ("Unmet need", "Onvervulde behoefte"),
     "mean_need": ("Mean need", "Gemiddelde behoefte"),
