@@ -244,6 +244,27 @@ def test_layout_gives_the_same_positions_for_the_same_model_and_every_node():
     assert set(later) >= set(one.network.nodes)
 
 
+def test_network_view_shows_emergent_collaboration_and_access_knowledge():
+    """The new tie kinds reach the view: collaboration by strength, workers' knowledge."""
+    from agents_model.viz.charts import network_figure
+    from agents_model.viz.state import network_data
+
+    scenario = load_scenario("leiden_2015", overrides={"population_scale": 0.05})
+    model = WmoModel(scenario, rng=3)
+    model.run_for(12)
+    positions = extend_layout(graph_layout(model.network,
+                                           {q.unique_id: q.kind for q in model.providers}),
+                              model.network.nodes)
+    net = network_data(model, positions)
+    assert net.collaboration and all(0.0 < v <= 1.0 for _, _, v in net.collaboration)
+    municipalities = {m.unique_id for m in model.municipalities}
+    assert net.knowledge and all(m in municipalities and 0.0 < share <= 1.0
+                                 for m, _, share in net.knowledge)
+    labels = [t.get_text() for t in network_figure(net).axes[0].get_legend().get_texts()]
+    assert "Collaboration between providers" in labels
+    assert "Providers known to access workers" in labels
+
+
 def test_layout_does_not_move_on_reset():
     session = small_session(population_scale="0.02")
     before = session.view.network.positions

@@ -57,6 +57,9 @@ MUNICIPALITY_COLOR = "#444444"
 CONSORTIUM_COLOR = "#7B3294"
 MIN_COLLABORATION_SHOWN = 0.05
 """Weakest collaboration tie the network view draws."""
+KNOWLEDGE_COLOR = "#2B8CBE"
+MIN_KNOWLEDGE_SHOWN = 0.25
+"""Smallest share of a municipality's access workers knowing a provider that the view draws."""
 TRUST_CMAP = colormaps["RdYlGn"]
 TRUST_RANGE: tuple[float, float] = (0.2, 0.8)
 """Trust values mapped onto the colour scale (values beyond it take the end colours)."""
@@ -336,6 +339,14 @@ def network_figure(net, lang: str = "en", direction: str = "mp") -> Figure:
         ax.add_collection(LineCollection(
             segs, colors="#777777", zorder=1,
             linewidths=[0.5 + 4.0 * v for a, b, v in net.cohesion if a in pos and b in pos]))
+    # access workers' knowledge of providers (M10, M13)
+    known = [(a, b, v) for a, b, v in net.knowledge
+             if a in pos and b in pos and v >= MIN_KNOWLEDGE_SHOWN]
+    if known:
+        ax.add_collection(LineCollection([(pos[a], pos[b]) for a, b, _ in known],
+                                         colors=KNOWLEDGE_COLOR,
+                                         linewidths=[0.3 + 1.2 * v for _, _, v in known],
+                                         linestyles="dotted", alpha=0.5, zorder=1))
     # collaboration ties between providers (emerged or set in a consortium)
     shown = [(a, b, v) for a, b, v in net.collaboration
              if a in pos and b in pos and v >= MIN_COLLABORATION_SHOWN]
@@ -395,6 +406,9 @@ def network_figure(net, lang: str = "en", direction: str = "mp") -> Figure:
     if shown:
         extra.append(Line2D([], [], color=CONSORTIUM_COLOR, linestyle="--",
                             label=kpi_label("collaboration_strength", lang)))
+    if known:
+        extra.append(Line2D([], [], color=KNOWLEDGE_COLOR, linestyle=":",
+                            label=kpi_label("access_knowledge", lang)))
     handles = ax.get_legend_handles_labels()[0] + extra
     ax.legend(handles=handles, fontsize=7, frameon=False, loc="upper left",
               bbox_to_anchor=(-0.02, 1.02), ncol=1)

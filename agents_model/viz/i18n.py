@@ -121,7 +121,9 @@ _UI: dict[str, tuple[str, str]] = {
         "between municipalities show regional cohesion; dashed purple lines are collaboration "
         "ties between providers (grown from working around the same clients, or set in a "
         "consortium; thicker is stronger, ties below 0.05 are hidden), a star marks a lead "
-        "contractor. Every provider that bid or serves clients has trust ties, contracted or "
+        "contractor. Dotted blue lines join a municipality to the providers at least a "
+        "quarter of its access workers have placed clients with (their knowledge of the "
+        "field). Every provider that bid or serves clients has trust ties, contracted or "
         "not.",
         "Vierkanten zijn gemeenten (binnenste cirkel), stippen zijn aanbieders (buitenste ring, "
         "per soort); de grootte van een stip toont het aantal cliënten, een open stip een "
@@ -129,8 +131,11 @@ _UI: dict[str, tuple[str, str]] = {
         "vertrouwen, rood laag, groen hoog. Grijze lijnen tussen gemeenten tonen de regionale "
         "samenhang; gestippelde paarse lijnen zijn samenwerkingsbanden tussen aanbieders "
         "(gegroeid uit werk rond dezelfde cliënten, of gezet in een consortium; dikker is "
-        "sterker, banden onder 0,05 zijn verborgen), een ster is "
-        "een hoofdaannemer."),
+        "sterker, banden onder 0,05 zijn verborgen), gestippelde blauwe lijnen verbinden een "
+        "gemeente met de aanbieders waar minstens een kwart van haar toegangsmedewerkers "
+        "cliënten plaatste (hun kennis van het veld), een ster is "
+        "een hoofdaannemer. Elke aanbieder die inschreef of cliënten heeft, heeft "
+        "vertrouwensbanden, gecontracteerd of niet."),
     "direction": ("Trust shown", "Getoond vertrouwen"),
     "direction_mp": ("of municipalities in providers", "van gemeenten in aanbieders"),
     "direction_pm": ("of providers in municipalities", "van aanbieders in gemeenten"),

@@ -226,6 +226,8 @@ class NetworkData:
             provider in the municipality); a missing direction is NaN.
         cohesion: (municipality, municipality, cohesion) per pair, the mean of both directions.
         collaboration: (provider, provider, value) per collaborating pair.
+        knowledge: (municipality, provider, share of its access workers who have placed
+            clients with the provider): the access team's knowledge of the field (M10, M13).
         positions: Node id -> (x, y) from the stable layout.
         baseline: Level trust drifts to without events.
     """
@@ -235,6 +237,7 @@ class NetworkData:
     cohesion: tuple[tuple[int, int, float], ...]
     collaboration: tuple[tuple[int, int, float], ...]
     positions: dict[int, tuple[float, float]]
+    knowledge: tuple[tuple[int, int, float], ...] = ()
     baseline: float = 0.5
 
 
@@ -298,7 +301,22 @@ def network_data(model: WmoModel, positions: dict[int, tuple[float, float]]) -> 
         nodes=tuple(nodes), trust=trust,
         cohesion=tuple((a, b, sum(v) / len(v)) for (a, b), v in sorted(cohesion.items())),
         collaboration=tuple((a, b, v) for (a, b), v in sorted(collaboration.items())),
-        positions=positions, baseline=float(model.p.trust_baseline))
+        positions=positions, baseline=float(model.p.trust_baseline),
+        knowledge=knowledge_ties(model))
+
+
+def knowledge_ties(model: WmoModel) -> tuple[tuple[int, int, float], ...]:
+    """Per municipality and provider, the share of its access workers who know the provider."""
+    ties = []
+    for m in model.municipalities:
+        if not m.workers:
+            continue
+        known: dict[int, int] = {}
+        for worker in m.workers:
+            for provider_id in worker.relations:
+                known[provider_id] = known.get(provider_id, 0) + 1
+        ties += [(m.unique_id, q, n / len(m.workers)) for q, n in sorted(known.items())]
+    return tuple(ties)
 
 
 class Run:
