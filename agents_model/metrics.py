@@ -264,7 +264,7 @@ def collaboration_strength(model: WmoModel) -> float:
     """Mean summed strength of the collaboration ties of providers with clients (M10, M11)."""
     active = [q for q in model.providers if q.total_clients]
     net = model.net
-    total = sum(sum(net.out_values(q.unique_id, "collaboration").values()) for q in active)
+    total = sum([net.sum_out(q.unique_id, "collaboration") for q in active])
     return _ratio(total, len(active))
 
 

@@ -165,6 +165,11 @@ class TrustNetwork:
         nbrs = self._succ.get(u)
         return {v: d[kind] for v, d in nbrs.items() if d["kind"] == kind} if nbrs else {}
 
+    def sum_out(self, u: int, kind: str) -> float:
+        """Sum of the values of the edges of ``kind`` leaving ``u`` (0 if there are none)."""
+        nbrs = self._succ.get(u)
+        return sum([d[kind] for d in nbrs.values() if d["kind"] == kind]) if nbrs else 0.0
+
     def mean_out(self, u: int, kind: str) -> float:
         """Mean value of the edges of ``kind`` leaving ``u`` (the baseline if there are none)."""
         nbrs = self._succ.get(u)
