@@ -4,14 +4,23 @@
 month's statistics; the reporters read from it (named functions, so a model stays picklable).
 Rates use the last twelve months. Column names listed in ``KPI_NAMES`` are interfaces.
 
-Transformation index (in [0, 1]): the mean of four components, each in [0, 1]:
+Transformation index (in [0, 1]): a weighted mean of five components an evaluator can count,
+each in [0, 1] (none of them is the providers' unobserved innovation stock, which is reported
+on its own as ``innovation_mean``):
 
-* ``transformation_innovation``: client-weighted mean innovation stock of providers (M11);
+* ``transformation_results``: step-downs and endings of care within twelve months of its start,
+  over the year's care starts (capped at 1; M14, M15);
+* ``transformation_no_relapse``: 1 - relapses within twelve months of leaving care, over the
+  year's endings of care (M14);
 * ``transformation_general_provision``: share of assessments routed to a general provision,
   divided by 0.3 and capped at 1 (M13, M19: the least realised principle);
-* ``transformation_step_down``: yearly step-downs and care endings per client in care,
-  divided by 0.5 and capped at 1 (M14, M15);
+* ``transformation_access``: 1 - months residents waited (for assessment or placement) per
+  1,000 adults per year, divided by :data:`WAITING_NORM` and capped at 1 (M13);
 * ``transformation_light_care``: 1 - share of in-care indications at the intensive level.
+
+:data:`WEIGHTINGS` gives the weights: ``transformation_index`` weighs the five equally;
+``transformation_index_outcomes`` stresses what care achieves (results and no relapse) and
+``transformation_index_access`` stresses the access side (general provisions and waiting).
 
 Money KPIs are per month: ``spend`` is what municipalities paid providers in the month (lumpsum
 settlements land in December), ``budget`` is one twelfth of the year's Wmo budget in force that
@@ -30,7 +39,8 @@ from agents_model.products import PRODUCTS, STATES
 if TYPE_CHECKING:
     from agents_model.model import WmoModel
 
-__all__ = ["KPI_NAMES", "KPI_UNITS", "PROVIDER_COLUMNS", "RATE_KPIS", "kpi", "snapshot"]
+__all__ = ["KPI_NAMES", "KPI_UNITS", "PROVIDER_COLUMNS", "RATE_KPIS", "WEIGHTINGS", "kpi",
+           "snapshot", "transformation"]
 
 KPI_UNITS: dict[str, str] = {
     "year": "year",
@@ -46,10 +56,14 @@ KPI_UNITS: dict[str, str] = {
     "step_down_rate": "per client-year",
     "innovation_mean": "0-1",
     "transformation_index": "0-1",
-    "transformation_innovation": "0-1",
+    "transformation_index_outcomes": "0-1",
+    "transformation_index_access": "0-1",
+    "transformation_results": "0-1",
+    "transformation_no_relapse": "0-1",
     "transformation_general_provision": "0-1",
-    "transformation_step_down": "0-1",
+    "transformation_access": "0-1",
     "transformation_light_care": "0-1",
+    "waiting_months_per_1000": "months/1,000 adults/year",
     "spend": "EUR/month",
     "budget": "EUR/month",
     "social_base_spend": "EUR/month",
@@ -89,7 +103,9 @@ KPI_NAMES: tuple[str, ...] = tuple(KPI_UNITS)
 RATE_KPIS: frozenset[str] = frozenset({
     "placement_attempts", "refusal_rate_complex", "upcoding_rate", "general_provision_share",
     "step_down_rate", "protected_living_spend_share", "transformation_general_provision",
-    "transformation_step_down", "transformation_index", "case_management_hours",
+    "transformation_results", "transformation_no_relapse", "transformation_access",
+    "transformation_index", "transformation_index_outcomes", "transformation_index_access",
+    "waiting_months_per_1000", "case_management_hours",
 })
 """Rates over the last twelve months (fewer at the start; 0 in the start row, month 0)."""
 
@@ -249,15 +265,51 @@ def snapshot(model: WmoModel) -> dict[str, float]:
     out.update(concentration(model))
     out.update(caseload(model))
     out.update({f"state_{k}": float(counts[k]) for k in STATES})
-    gp = min(1.0, out["general_provision_share"] / 0.3)
-    step = min(1.0, out["step_down_rate"] / 0.5)
-    light = 1.0 - out["share_heavy_indications"]
-    out["transformation_innovation"] = innovation
-    out["transformation_general_provision"] = gp
-    out["transformation_step_down"] = step
-    out["transformation_light_care"] = light
-    out["transformation_index"] = (innovation + gp + step + light) / 4.0
+    out.update(transformation(model, out))
     return {k: float(out[k]) for k in KPI_NAMES}
+
+
+WAITING_NORM = 60.0
+"""Waiting-months per 1,000 adults per year at which the access component is 0 (five in a
+thousand adults waiting all year)."""
+GENERAL_PROVISION_NORM = 0.3
+"""Share of assessments routed to a general provision at which that component is 1."""
+WEIGHTINGS: dict[str, dict[str, float]] = {
+    "transformation_index": {"results": 0.2, "no_relapse": 0.2, "general_provision": 0.2,
+                             "access": 0.2, "light_care": 0.2},
+    "transformation_index_outcomes": {"results": 0.35, "no_relapse": 0.25,
+                                      "general_provision": 0.1, "access": 0.1,
+                                      "light_care": 0.2},
+    "transformation_index_access": {"results": 0.1, "no_relapse": 0.1,
+                                    "general_provision": 0.35, "access": 0.35,
+                                    "light_care": 0.1},
+}
+"""Weights of the components in each reported index (each set sums to 1)."""
+
+
+def transformation(model: WmoModel, out: dict[str, float]) -> dict[str, float]:
+    """The five components of transformation and the indexes under each weighting.
+
+    Args:
+        model: The model (for the year's tallies and the adult population).
+        out: The month's other KPIs (general-provision share, heavy indications).
+    """
+    adults = sum(sum(m.population[1:]) for m in model.municipalities) * model.p.population_scale
+    months = max(1, len(model.stats.rolling))
+    waiting = _ratio(_rolling(model, "waiting_months") * 12.0 / months * 1000.0, adults)
+    parts = {
+        "results": min(1.0, _ratio(_rolling(model, "early_results"), _rolling(model, "placed"))),
+        "no_relapse": 1.0 - min(1.0, _ratio(_rolling(model, "early_relapses"),
+                                            _rolling(model, "care_endings"))),
+        "general_provision": min(1.0, out["general_provision_share"] / GENERAL_PROVISION_NORM),
+        "access": 1.0 - min(1.0, waiting / WAITING_NORM),
+        "light_care": 1.0 - out["share_heavy_indications"],
+    }
+    result = {f"transformation_{k}": v for k, v in parts.items()}
+    result["waiting_months_per_1000"] = waiting
+    for name, weights in WEIGHTINGS.items():
+        result[name] = sum(weights[k] * parts[k] for k in parts)
+    return result
 
 
 def collaboration_strength(model: WmoModel) -> float:

@@ -84,6 +84,8 @@ LEVEL_THRESHOLDS: tuple[float, float] = (0.55, 0.78)
 """Need from which the medium and the intensive level fit."""
 EXIT_NEED = 0.3
 """Need below which care can end (a review may end it; a relapse chance follows)."""
+RESULT_MONTHS = 12
+"""Months within which a step-down, an ending or a relapse counts in the outcome measures."""
 LIGHTEST_INDICATED_NEED = 0.36
 """Need an indication is written for at least: the light level's (M13)."""
 

@@ -55,7 +55,9 @@ class Stats:
         self.month = Counter()
 
     def close_month(self) -> None:
-        """Add this month's tallies to the rolling year."""
+        """Count the month's waiting residents; add the month's tallies to the rolling year."""
+        self.month["waiting_months"] += self.states["waiting_assessment"] \
+            + self.states["waiting_placement"]
         self.rolling = (self.rolling + [self.month])[-ROLLING_MONTHS:]
 
     def over_year(self, key: str) -> float:

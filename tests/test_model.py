@@ -8,8 +8,8 @@ import networkx as nx
 import pytest
 from helpers import small_model
 
-from agents_model import WmoModel, load_scenario
-from agents_model.metrics import KPI_NAMES
+from agents_model import WmoModel, load_scenario, metrics
+from agents_model.metrics import KPI_NAMES, WEIGHTINGS
 from agents_model.products import HOUSEHOLD_HELP, INDIVIDUAL_SUPPORT
 from agents_model.scenario import Switch
 
@@ -38,9 +38,31 @@ def test_transformation_index_is_the_mean_of_its_components():
     model = small_model()
     model.run_for(13)
     k = model.kpis
-    parts = [k[f"transformation_{c}"] for c in ("innovation", "general_provision", "step_down",
-                                                "light_care")]
-    assert abs(k["transformation_index"] - sum(parts) / 4) < 1e-12
+    parts = {c: k[f"transformation_{c}"] for c in ("results", "no_relapse", "general_provision",
+                                                   "access", "light_care")}
+    assert abs(k["transformation_index"] - sum(parts.values()) / 5) < 1e-12
+    for name, weights in WEIGHTINGS.items():
+        assert sum(weights.values()) == pytest.approx(1.0)
+        assert k[name] == pytest.approx(sum(weights[c] * parts[c] for c in parts))
+    assert all(0.0 <= v <= 1.0 for v in parts.values())
+
+
+def test_the_index_counts_outcomes_not_the_innovation_stock():
+    """Raising every provider's hidden innovation stock does not move the index this month."""
+    model = small_model()
+    model.run_for(13)
+    before = metrics.snapshot(model)["transformation_index"]
+    for q in model.providers:
+        q.innovation = 1.0
+    assert metrics.snapshot(model)["transformation_index"] == before
+
+
+def test_waiting_lowers_the_access_component():
+    model = small_model()
+    model.run_for(6)
+    calm = metrics.snapshot(model)["transformation_access"]
+    model.stats.rolling[-1]["waiting_months"] += 500
+    assert metrics.snapshot(model)["transformation_access"] < calm
 
 
 def test_social_base_spend_is_the_investment_and_stays_out_of_the_wmo_spend():

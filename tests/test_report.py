@@ -168,7 +168,7 @@ def test_kpi_directions():
     for name in ("transformation_index", "innovation_mean", "trust_municipality_to_provider",
                  "trust_provider_to_municipality", "regional_cohesion", "active_providers",
                  "step_down_rate", "general_provision_share", "hours_delivered_ratio",
-                 "transformation_light_care"):
+                 "transformation_light_care", "transformation_results", "transformation_access"):
         assert KPI_DIRECTION[name] == 1, name
     for name in ("spend", "cost_per_client", "waiting_list", "mean_wait_months", "unmet_need",
                  "admin_share", "placement_attempts", "refusal_rate_complex", "upcoding_rate",

@@ -20,6 +20,7 @@ from agents_model.products import (
     LIGHTEST_INDICATED_NEED,
     PRODUCTS,
     PROTECTED_LIVING,
+    RESULT_MONTHS,
     level_for_need,
 )
 from agents_model.records import Conduct, Record
@@ -361,8 +362,11 @@ class Municipality(mesa.Agent):
         model.stats.count("reviews")
         model.stats.count("indications")
         provider = resident.provider
+        early = model.month - resident.since <= RESULT_MONTHS
         if outcome == "ended":
             model.stats.count("step_downs")
+            model.stats.count("care_endings")
+            model.stats.count("early_results", early)
             resident.leave_to("stepped_down")
             return
         new_level, upcoded = resident.level, resident.upcoded
@@ -372,6 +376,7 @@ class Municipality(mesa.Agent):
             new_level = max(0, resident.level - 1)
             upcoded = False
             model.stats.count("step_downs")
+            model.stats.count("early_results", early)
         elif outcome == "upcoded":
             new_level, upcoded = resident.level + 1, True
             model.stats.count("upcoded")

@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from agents_model.products import EXIT_NEED, LEVEL_THRESHOLDS, Product, level_for_need
+from agents_model.products import (
+    EXIT_NEED,
+    LEVEL_THRESHOLDS,
+    RESULT_MONTHS,
+    Product,
+    level_for_need,
+)
 
 if TYPE_CHECKING:
     from agents_model.agents.municipality import Municipality
@@ -194,6 +200,8 @@ class Resident(mesa.Agent):
             self.leave_general_provision()
         elif kind == "relapse":
             p = self.model.p
+            if self.model.month - self.since <= RESULT_MONTHS:
+                self.model.stats.count("early_relapses")
             self.need = min(1.0, self.need + p.relapse_need_jump)
             self.floor = self.need * p.chronic_floor if self.chronic else 0.0
             self.set_state("unmet")

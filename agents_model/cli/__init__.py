@@ -5,8 +5,9 @@ Commands (``wmo-abm --help``, also ``python -m agents_model``), one module per g
 * :mod:`.model`: ``run REGION [--design GOVERNANCE]`` (a KPI summary of one run,
   :mod:`.summary`), ``replay FINGERPRINT``, ``params`` (every parameter with its effective
   default) and ``scenarios``;
-* :mod:`.experiments`: ``sweep``, ``compare``, ``report`` and ``points`` (experiments over many
-  seeds, their report, and parameter points against a reference point, as in an ablation);
+* :mod:`.experiments`: ``sweep``, ``compare``, ``report``, ``points`` and ``effects``
+  (experiments over many seeds, their report, parameter points against a reference point as in
+  an ablation, and the levers of a governance form taken apart in a factorial);
 * :mod:`.calibration`: ``calibrate`` and ``check-calibration`` (the targets T1-T6);
 * :mod:`.sensitivity`: ``sensitivity`` (Morris or Sobol analysis);
 * :mod:`.app`: ``app`` (the browser app on localhost).
@@ -18,13 +19,13 @@ command that runs experiments.
 
 from agents_model.cli.app import app
 from agents_model.cli.calibration import calibrate, check_calibration
-from agents_model.cli.experiments import compare, points, report, sweep
+from agents_model.cli.experiments import compare, effects, points, report, sweep
 from agents_model.cli.group import main
 from agents_model.cli.model import params, replay, run, scenarios
 from agents_model.cli.sensitivity import sensitivity
 
 __all__ = ["main"]
 
-for _command in (run, replay, params, scenarios, sweep, compare, report, points, calibrate,
-                 check_calibration, sensitivity, app):
+for _command in (run, replay, params, scenarios, sweep, compare, report, points, effects,
+                 calibrate, check_calibration, sensitivity, app):
     main.add_command(_command)

@@ -1,4 +1,4 @@
-"""Experiments over many seeds and their report: ``sweep``, ``compare``, ``report``, ``points``.
+"""Experiments over many seeds: ``sweep``, ``compare``, ``report``, ``points``, ``effects``.
 
 The runs go through :mod:`agents_model.runner`; the statistics and the report come from
 :mod:`agents_model.analysis.report`.
@@ -14,7 +14,7 @@ from agents_model.cli.group import PROG
 from agents_model.cli.running import run_with_progress, runner_options
 from agents_model.scenario import parse_overrides
 
-__all__ = ["compare", "points", "report", "sweep"]
+__all__ = ["compare", "effects", "points", "report", "sweep"]
 
 
 @click.command()
@@ -116,3 +116,42 @@ def points(directory: Path, reference: int) -> None:
     path = write_points(directory, reference)
     click.echo(path.read_text(encoding="utf-8").rstrip("\n"))
     click.echo(f"\nWritten: {path}")
+
+
+@click.command()
+@click.argument("region")
+@click.option("--factors", "factors_file", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="TOML file whose [grid] lists the levers and levels (default: "
+                                 "scenarios/experiments/design_factors.toml).")
+@click.option("--seeds", type=click.IntRange(1, 10_000), default=10, show_default=True,
+              help="Seeds per cell of the factorial (shared by every cell).")
+@click.option("--years", type=click.IntRange(1, 50), default=8, show_default=True)
+@click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
+              help="Set a parameter for every run (repeatable).")
+@click.option("--root-seed", type=int, default=20150401, show_default=True,
+              help="Root of the seed sequence.")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Results folder (default: out/effects_<region>).")
+@runner_options
+def effects(region: str, factors_file: Path | None, seeds: int, years: int,
+            settings: tuple[str, ...], root_seed: int, out: Path | None, workers: int | None,
+            scheduler: str | None, quiet: bool) -> None:
+    """Take a governance form apart: each lever's effect, from a full factorial on REGION.
+
+    Runs every combination of the levers in the factors file (procurement form, contract
+    years, dialogue meetings, sanctions, funding model) with paired seeds, then writes
+    OUT/effects/effects.csv (factor, level, KPI, effect against the reference level, 95%
+    interval), interactions.csv, a figure per KPI and a plain-language effects.md.
+
+    Example: wmo-abm effects leiden_2015 --seeds 4 --years 3 --set population_scale=0.05
+    """
+    from agents_model.analysis.effects import build_experiment, load_factors, write_effects
+    from agents_model.analysis.effects.design import FACTORS_FILE
+
+    factors = load_factors(factors_file or FACTORS_FILE)
+    experiment = build_experiment(region, factors, seeds=seeds, years=years,
+                                  fixed=parse_overrides(settings), root_seed=root_seed)
+    out = out or Path("out") / experiment.name
+    run_with_progress(experiment, out, workers, scheduler, quiet)
+    path = write_effects(out, factors)
+    click.echo(f"Design effects: {path}")

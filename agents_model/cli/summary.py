@@ -39,8 +39,9 @@ SUMMARY_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 WINDOW_KPIS = frozenset({
     "placement_attempts", "refusal_rate_complex", "upcoding_rate", "hours_delivered_ratio",
     "general_provision_share", "step_down_rate", "cost_per_client", "admin_share",
-    "transformation_index", "transformation_general_provision", "transformation_step_down",
-    "protected_living_spend_share",
+    "transformation_index", "transformation_index_outcomes", "transformation_index_access",
+    "transformation_results", "transformation_no_relapse", "transformation_general_provision",
+    "transformation_access", "waiting_months_per_1000", "protected_living_spend_share",
 })
 
 #: Money KPIs shown as yearly totals; the value is the row offset of a year's first month

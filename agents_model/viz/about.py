@@ -97,10 +97,12 @@ GLOSSARY: tuple[tuple[str, str, str, str], ...] = (
      "groeit uit werk rond dezelfde cliënten (één wijkteam, onderaanneming), vervaagt zonder "
      "contact en slijt onder onderlinge concurrentie; draagt vernieuwing en doorverwijzingen"),
     ("transformatie", "transformation_index",
-     "the composite the model reports: innovation, use of general provisions, stepping down "
-     "and light care (each 0-1, the index is their mean)",
-     "de samengestelde maat van het model: innovatie, gebruik van algemene voorzieningen, "
-     "afschalen en lichte zorg (elk 0-1, de index is hun gemiddelde)"),
+     "the composite the model reports from countable outcomes: care that steps down or ends "
+     "within a year, no relapse, use of general provisions, little waiting and light care "
+     "(each 0-1, the index is their mean)",
+     "de samengestelde maat van het model uit telbare uitkomsten: zorg die binnen een jaar "
+     "afschaalt of stopt, geen terugval, gebruik van algemene voorzieningen, weinig wachten en "
+     "lichte zorg (elk 0-1, de index is hun gemiddelde)"),
 )
 """Glossary rows: (Dutch term, model term, meaning in English, meaning in Dutch)."""
 
@@ -171,9 +173,10 @@ and fine for a class; a larger scale gives smoother lines.
 
 ## How to read the results
 
-- **Transformation index** (0-1): the mean of four components: providers' innovation, the share
-  of assessments routed to a general provision, the rate at which care steps down or ends, and
-  the share of light indications.
+- **Transformation index** (0-1): the mean of five outcomes an evaluator can count: care that
+  steps down or ends within a year of its start, no relapse within a year of leaving care, the
+  share of assessments routed to a general provision, little waiting, and the share of light
+  indications. Providers' innovation is shown on its own, not in the index.
 - **Trust** (0-1) runs both ways: municipalities in providers and providers in municipalities.
   It erodes faster than it builds up. **Regional cohesion** is the trust between municipalities.
 - **Strategic behaviour**: the refusal rate of complex clients, the share of upcoded indications
@@ -224,9 +227,10 @@ en prima voor een klas; een grotere schaal geeft gladdere lijnen.
 
 ## Zo lees je de uitkomsten
 
-- **Transformatie-index** (0-1): het gemiddelde van vier onderdelen: innovatie bij aanbieders,
-  het aandeel onderzoeken dat naar een algemene voorziening verwijst, het tempo waarin zorg
-  afschaalt of stopt, en het aandeel lichte indicaties.
+- **Transformatie-index** (0-1): het gemiddelde van vijf telbare uitkomsten: zorg die binnen
+  een jaar na de start afschaalt of stopt, geen terugval binnen een jaar na het einde van de
+  zorg, het aandeel onderzoeken dat naar een algemene voorziening verwijst, weinig wachten, en
+  het aandeel lichte indicaties. Innovatie bij aanbieders staat apart, niet in de index.
 - **Vertrouwen** (0-1) werkt twee kanten op: van gemeenten in aanbieders en van aanbieders in
   gemeenten. Het brokkelt sneller af dan het groeit. **Regionale samenhang** is het vertrouwen
   tussen gemeenten.

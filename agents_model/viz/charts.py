@@ -203,7 +203,8 @@ def kpi_options(kpis: pd.DataFrame, lang: str = "en") -> list[tuple[str, dict]]:
     opt = _time_option(t("chart_transformation", lang), kpis, lang, "0-1", 0.0, 1.0)
     opt["series"] = [_line_series(kpi_label("transformation_index", lang),
                                   _values(kpis["transformation_index"]), 3.0, color=COLORS[7])]
-    for i, part in enumerate(("innovation", "general_provision", "step_down", "light_care")):
+    for i, part in enumerate(("results", "no_relapse", "general_provision", "access",
+                              "light_care")):
         name = f"transformation_{part}"
         opt["series"].append(_line_series(kpi_label(name, lang), _values(kpis[name]), 1.2,
                                           color=COLORS[i]))

@@ -42,15 +42,16 @@ __all__ = [
 ]
 
 _HIGHER_IS_BETTER = (
-    "transformation_index", "transformation_innovation", "transformation_general_provision",
-    "transformation_step_down", "transformation_light_care", "innovation_mean",
+    "transformation_index", "transformation_index_outcomes", "transformation_index_access",
+    "transformation_results", "transformation_no_relapse", "transformation_general_provision",
+    "transformation_access", "transformation_light_care", "innovation_mean",
     "trust_municipality_to_provider", "trust_provider_to_municipality", "regional_cohesion",
     "hours_delivered_ratio", "general_provision_share", "step_down_rate", "active_providers",
 )
 _LOWER_IS_BETTER = (
     "spend", "cost_per_client", "waiting_list", "mean_wait_months", "unmet_need", "admin_share",
     "placement_attempts", "refusal_rate_complex", "upcoding_rate", "rules_count",
-    "share_heavy_indications", "hhi",
+    "share_heavy_indications", "hhi", "waiting_months_per_1000",
 )
 
 KPI_DIRECTION: dict[str, int] = {
