@@ -1,4 +1,4 @@
-"""Experiments over many seeds: ``sweep``, ``compare``, ``report``, ``points``, ``effects``.
+"""Experiments over many seeds: sweep, compare, report, points, effects and discover.
 
 The runs go through :mod:`agents_model.runner`; the statistics and the report come from
 :mod:`agents_model.analysis.report`.
@@ -14,7 +14,7 @@ from agents_model.cli.group import PROG
 from agents_model.cli.running import run_with_progress, runner_options
 from agents_model.scenario import parse_overrides
 
-__all__ = ["compare", "effects", "points", "report", "sweep"]
+__all__ = ["compare", "discover", "effects", "points", "report", "sweep"]
 
 
 @click.command()
@@ -155,3 +155,43 @@ def effects(region: str, factors_file: Path | None, seeds: int, years: int,
     run_with_progress(experiment, out, workers, scheduler, quiet)
     path = write_effects(out, factors)
     click.echo(f"Design effects: {path}")
+
+
+@click.command()
+@click.argument("region")
+@click.option("--n", "n", type=click.IntRange(4, 100_000), default=64, show_default=True,
+              help="Sampled points (Latin hypercube).")
+@click.option("--seeds", type=click.IntRange(1, 10_000), default=3, show_default=True,
+              help="Seeds per point and form (shared).")
+@click.option("--years", type=click.IntRange(1, 50), default=8, show_default=True)
+@click.option("--max-extra-wait", type=click.FloatRange(0.0, 120.0), default=0.5,
+              show_default=True, help="Months of extra mean wait a win may cost.")
+@click.option("--max-extra-spend", type=click.FloatRange(0.0, 10.0), default=0.05,
+              show_default=True, help="Share of open house's spend a win may add.")
+@click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
+              help="Set a parameter for every run (repeatable).")
+@click.option("--root-seed", type=int, default=20150501, show_default=True,
+              help="Root of the seed sequence.")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Results folder (default: out/discover_<region>).")
+@runner_options
+def discover(region: str, n: int, seeds: int, years: int, max_extra_wait: float,
+             max_extra_spend: float, settings: tuple[str, ...], root_seed: int,
+             out: Path | None, workers: int | None, scheduler: str | None, quiet: bool) -> None:
+    """Find the conditions under which strategic partners or a consortium beat open house.
+
+    Samples uncertain behaviour and the levers both forms share, runs every point under open
+    house, strategic partners and a consortium with paired seeds, and lets PRIM find the box
+    of ranges where a form raises transformation without more than --max-extra-wait months of
+    extra waiting or --max-extra-spend extra spend. Writes OUT/discover/discover.md, boxes.csv
+    and points.csv. Needs the 'analysis' extra (the prim package).
+    """
+    from agents_model.analysis.discovery import build_experiment, write_discovery
+
+    experiment = build_experiment(region, n=n, seeds=seeds, years=years,
+                                  fixed=parse_overrides(settings), root_seed=root_seed)
+    out = out or Path("out") / experiment.name
+    run_with_progress(experiment, out, workers, scheduler, quiet)
+    path = write_discovery(out, max_extra_wait, max_extra_spend)
+    click.echo(path.read_text(encoding="utf-8").rstrip("\n"))
+    click.echo(f"\nWritten: {path}")
