@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 __all__ = ["Municipality"]
 
 MONTHS_PER_QUARTER = 3.0
+QUARTERS_PER_YEAR = 4.0
+FULL_PRESSURE = 0.5
+"""Deficit (spend over budget minus one) at which budget pressure on cohesion is full (M16)."""
 
 
 
@@ -578,10 +581,10 @@ class Municipality(mesa.Agent):
         self.dialogue_hours = self.dialogue_held = 0.0
         if not providers or design.dialogue_meetings <= 0:
             return
-        intended = design.dialogue_meetings / 4.0
+        intended = design.dialogue_meetings / QUARTERS_PER_YEAR
         available = p.dialogue_capacity_share * self.contract_capacity() * MONTHS_PER_QUARTER
         held = min(intended, available / (p.dialogue_meeting_hours * len(providers)))
-        self.dialogue_held = 4.0 * held
+        self.dialogue_held = QUARTERS_PER_YEAR * held
         self.dialogue_hours = held * len(providers) * p.dialogue_meeting_hours \
             / MONTHS_PER_QUARTER
         dose = min(1.0, held)
@@ -802,7 +805,7 @@ class Municipality(mesa.Agent):
         rules = abs(self.rules - partner.rules) / p.max_rules if p.max_rules else 0.0
         urgency = min(1.0, self.waiting_per_1000() / p.urgent_waiting)
         return -p.cohesion_pressure_weight * p.cohesion_pressure_event \
-            * (min(1.0, 2.0 * own) + min(1.0, 2.0 * pays_for)) / 2.0 \
+            * (min(1.0, own / FULL_PRESSURE) + min(1.0, pays_for / FULL_PRESSURE)) / 2.0 \
             - p.cohesion_rules_weight * p.cohesion_rules_event * rules \
             - p.cohesion_delay_weight * p.cohesion_delay_event * late * urgency
 

@@ -17,6 +17,25 @@ from agents_model.scenario import parse_overrides
 __all__ = ["compare", "discover", "effects", "points", "report", "sweep"]
 
 
+def study_options(seeds: int, years: int, root_seed: int, seeds_help: str, out_help: str):
+    """``--seeds``, ``--years``, ``--set``, ``--root-seed`` and ``--out`` for a study command."""
+    def wrap(func):
+        for option in reversed((
+                click.option("--seeds", type=click.IntRange(1, 10_000), default=seeds,
+                             show_default=True, help=seeds_help),
+                click.option("--years", type=click.IntRange(1, 50), default=years,
+                             show_default=True),
+                click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
+                             help="Set a parameter for every run (repeatable)."),
+                click.option("--root-seed", type=int, default=root_seed, show_default=True,
+                             help="Root of the seed sequence."),
+                click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path),
+                             default=None, help=out_help))):
+            func = option(func)
+        return func
+    return wrap
+
+
 @click.command()
 @click.argument("experiment_file")
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -42,15 +61,8 @@ def sweep(experiment_file: str, out: Path | None, workers: int | None, scheduler
 @click.argument("more", nargs=-1)
 @click.option("--designs", "designs_flag", is_flag=True,
               help="The designs to compare follow REGION (the first is the baseline).")
-@click.option("--seeds", type=click.IntRange(1, 10_000), default=30, show_default=True,
-              help="Seeds per design.")
-@click.option("--years", type=click.IntRange(1, 50), default=10, show_default=True)
-@click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
-              help="Set a parameter for every run (repeatable).")
-@click.option("--root-seed", type=int, default=20150101, show_default=True,
-              help="Root of the seed sequence.")
-@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Results folder (default: out/compare_<region>_<designs>).")
+@study_options(30, 10, 20150101, "Seeds per design.",
+               "Results folder (default: out/compare_<region>_<designs>).")
 @runner_options
 def compare(region: str, more: tuple[str, ...], designs_flag: bool, seeds: int, years: int,
             settings: tuple[str, ...], root_seed: int, out: Path | None,
@@ -123,15 +135,8 @@ def points(directory: Path, reference: int) -> None:
 @click.option("--factors", "factors_file", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="TOML file whose [grid] lists the levers and levels (default: "
                                  "scenarios/experiments/design_factors.toml).")
-@click.option("--seeds", type=click.IntRange(1, 10_000), default=10, show_default=True,
-              help="Seeds per cell of the factorial (shared by every cell).")
-@click.option("--years", type=click.IntRange(1, 50), default=8, show_default=True)
-@click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
-              help="Set a parameter for every run (repeatable).")
-@click.option("--root-seed", type=int, default=20150401, show_default=True,
-              help="Root of the seed sequence.")
-@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Results folder (default: out/effects_<region>).")
+@study_options(10, 8, 20150401, "Seeds per cell of the factorial (shared by every cell).",
+               "Results folder (default: out/effects_<region>).")
 @runner_options
 def effects(region: str, factors_file: Path | None, seeds: int, years: int,
             settings: tuple[str, ...], root_seed: int, out: Path | None, workers: int | None,
@@ -161,19 +166,12 @@ def effects(region: str, factors_file: Path | None, seeds: int, years: int,
 @click.argument("region")
 @click.option("--n", "n", type=click.IntRange(4, 100_000), default=64, show_default=True,
               help="Sampled points (Latin hypercube).")
-@click.option("--seeds", type=click.IntRange(1, 10_000), default=3, show_default=True,
-              help="Seeds per point and form (shared).")
-@click.option("--years", type=click.IntRange(1, 50), default=8, show_default=True)
 @click.option("--max-extra-wait", type=click.FloatRange(0.0, 120.0), default=0.5,
               show_default=True, help="Months of extra mean wait a win may cost.")
 @click.option("--max-extra-spend", type=click.FloatRange(0.0, 10.0), default=0.05,
               show_default=True, help="Share of open house's spend a win may add.")
-@click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
-              help="Set a parameter for every run (repeatable).")
-@click.option("--root-seed", type=int, default=20150501, show_default=True,
-              help="Root of the seed sequence.")
-@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Results folder (default: out/discover_<region>).")
+@study_options(3, 8, 20150501, "Seeds per point and form (shared).",
+               "Results folder (default: out/discover_<region>).")
 @runner_options
 def discover(region: str, n: int, seeds: int, years: int, max_extra_wait: float,
              max_extra_spend: float, settings: tuple[str, ...], root_seed: int,
