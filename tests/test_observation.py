@@ -17,7 +17,8 @@ from helpers import region, small_model
 import agents_model
 
 HIDDEN = {"sigma", "innovation"}
-BUYER_SIDE = ("agents/municipality.py", "agents/access_worker.py", "contracts.py", "records.py")
+BUYER_SIDE = ("agents/municipality.py", "agents/buyer.py", "agents/region_member.py",
+              "agents/access_worker.py", "contracts.py", "records.py")
 PACKAGE = Path(agents_model.__file__).parent
 
 
