@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from agents_model.analysis.sensitivity import (
-    DIFFERENCE,
+    DESIGNS,
     FACTORS,
     OUTCOMES,
     PROBLEM,
@@ -18,12 +18,15 @@ from agents_model.analysis.sensitivity import (
     SensitivityExperiment,
     analyse,
     build_experiment,
+    difference,
     sample,
 )
+from agents_model.analysis.sensitivity.problem import GROUPS, SHARED, factors_of
 from agents_model.cli.group import Group
 from agents_model.cli.sensitivity import sensitivity
-from agents_model.params import by_name
+from agents_model.params import by_name, priors
 from agents_model.runner import ExperimentError
+from agents_model.scenario import load_scenario
 
 PNG = b"\x89PNG\r\n\x1a\n"
 TOY = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[0.0, 1.0]] * 3}
@@ -47,8 +50,21 @@ def test_problem_bounds_lie_inside_each_parameters_allowed_range():
         p = by_name(f.name)
         assert p is not None and p.kind in (int, float), f.name
         assert p.low <= f.low < f.high <= p.high, f.name
-        assert f.group in ("behaviour", "policy") and f.why, f.name
-    assert {f.group for f in FACTORS} == {"behaviour", "policy"}
+        assert f.group in GROUPS and f.why, f.name
+    assert {f.group for f in FACTORS} == set(GROUPS)
+
+
+def test_the_problem_covers_the_calibration_priors_design_levers_and_innovation():
+    factors = {f.name: f for f in FACTORS}
+    for name, (low, high) in priors().items():
+        assert name in factors, name
+        assert (factors[name].low, factors[name].high) == pytest.approx((low, high)), name
+    assert {"contract_years", "dialogue_meetings", "dialogue_content_share",
+            "partners"} <= set(SHARED)
+    assert factors["innovation_rate"].low == 0.0  # innovation may play no part at all
+    assert "innovation_payback_years" in factors  # the contract-horizon effect
+    assert {"transformation_results", "transformation_access", "innovation_mean"} <= set(
+        OUTCOMES)
 
 
 # --- the analysis machinery on analytic functions ---------------------------------------------
@@ -102,7 +118,7 @@ def test_analyse_refuses_missing_outputs_and_unknown_methods():
 # --- the sample as an experiment ------------------------------------------------------------
 
 
-def test_the_sample_becomes_one_point_per_row_run_under_both_designs_with_shared_seeds():
+def test_the_sample_becomes_one_point_per_row_run_under_every_design_with_shared_seeds():
     exp = build_experiment("morris", 2, seeds=2, years=1, scale=0.01)
     k = len(FACTORS)
     points = exp.points()
@@ -112,14 +128,27 @@ def test_the_sample_becomes_one_point_per_row_run_under_both_designs_with_shared
     for point, row in zip(points, exp.sample_rows, strict=True):
         assert point["sigma_large"] == row[exp.names.index("sigma_large")]
     runs = exp.runs()
-    assert len(runs) == len(points) * 2 * 2
-    assert {r.design for r in runs} == {"open_house", "strategic_partners"}
+    assert len(runs) == len(points) * len(DESIGNS) * 2
+    assert {r.design.rsplit("/", 1)[-1].removesuffix(".toml") for r in runs} == set(DESIGNS)
     seeds = {}
     for r in runs:
         assert r.params["population_scale"] == 0.01
         seeds.setdefault((r.point, r.seed_index), set()).add(r.seed)
-    assert all(len(s) == 1 for s in seeds.values())  # both designs, same seed
+    assert all(len(s) == 1 for s in seeds.values())  # every design, same seed
     assert len({r.run_id for r in runs}) == len(runs)
+
+
+def test_within_a_point_the_forms_share_the_design_levers_and_differ_in_procurement():
+    exp = build_experiment("morris", 2, seeds=1, years=1, scale=0.01)
+    point = next(r for r in exp.runs() if r.point == 1)
+    scenarios = {r.design: load_scenario(r.region, design=r.design, overrides=r.params).values
+                 for r in exp.runs() if r.point == 1}
+    assert len(scenarios) == len(DESIGNS)
+    for values in scenarios.values():
+        for name in SHARED:
+            assert values[name] == point.params[name], name
+        assert values["sanctions"] is False
+    assert {v["procurement"] for v in scenarios.values()} == set(DESIGNS)
 
 
 def test_the_hash_follows_the_sample():
@@ -141,8 +170,7 @@ def test_the_hash_follows_the_sample():
 
 def test_invalid_samples_and_design_levers_are_refused():
     with pytest.raises(ExperimentError, match="'contract_years' is set by the design"):
-        build_experiment("morris", 2, factors=(*FACTORS, Factor("contract_years", 1, 9,
-                                                                "policy", "")))
+        dataclasses.replace(build_experiment("morris", 2, seeds=1, years=1), shared=[])
     with pytest.raises(ExperimentError, match="allowed|must be"):
         build_experiment("morris", 2, factors=(Factor("tariff_factor", 0.1, 1.0, "policy",
                                                       ""),))
@@ -168,29 +196,35 @@ def cli(*args):
 def test_a_tiny_morris_run_writes_indices_figures_and_a_report(tmp_path):
     out = tmp_path / "sens"
     args = ("--method", "morris", "--n", 2, "--seeds", 1, "--years", 1, "--scale", 0.01,
-            "--workers", 0, "--out", out, "--quiet")
+            "--groups", "design,cost", "--workers", 0, "--out", out, "--quiet")
+    factors = factors_of("design,cost")
+    assert {f.group for f in factors} == {"design", "cost"}
     result = cli(*args)
     assert result.exit_code == 0, result.output
-    assert "84 runs finished now" in result.stdout
+    runs = (len(factors) + 1) * 2 * len(DESIGNS)
+    assert f"{runs} runs finished now" in result.stdout
     folder = out / "analysis"
     indices = pd.read_csv(folder / "indices.csv")
-    assert len(indices) == len(FACTORS) * len(OUTCOMES) * 3
-    assert set(indices["contrast"]) == {"open_house", "strategic_partners", DIFFERENCE}
+    differences = {difference(d) for d in DESIGNS[1:]}
+    assert len(indices) == len(factors) * len(OUTCOMES) * (len(DESIGNS) + len(differences))
+    assert set(indices["contrast"]) == set(DESIGNS) | differences
     assert set(indices["kpi"]) == set(OUTCOMES)
     assert {"mu_star", "mu_star_conf", "sigma", "rank"} <= set(indices.columns)
     assert indices.groupby("outcome")["rank"].apply(
-        lambda r: sorted(r) == list(range(1, len(FACTORS) + 1))).all()
+        lambda r: sorted(r) == list(range(1, len(factors) + 1))).all()
     for kpi in (*OUTCOMES, "overview"):
         assert (folder / "figures" / f"{kpi}.png").read_bytes()[:8] == PNG
     report = (folder / "report.md").read_text(encoding="utf-8")
     assert "strategic partners minus open house" in report
+    assert "--groups cost,design" in report
+    assert "## What drives the difference consortium minus open house" in report
     assert "## Caveats" in report and "figures/transformation_index.png" in report
     outcomes = pd.read_csv(folder / "outcomes.csv")
-    assert len(outcomes) == (len(FACTORS) + 1) * 2
-    assert f"{DIFFERENCE}/spend" in outcomes.columns
+    assert len(outcomes) == (len(factors) + 1) * 2
+    assert f"{difference('consortium')}/spend" in outcomes.columns
     again = cli(*args)  # resumes: nothing to run, the analysis is written again
     assert again.exit_code == 0, again.output
-    assert "0 runs finished now, 84 were already done" in again.stdout
+    assert f"0 runs finished now, {runs} were already done" in again.stdout
 
 
 @pytest.mark.parametrize("args, fragment", [
@@ -199,6 +233,7 @@ def test_a_tiny_morris_run_writes_indices_figures_and_a_report(tmp_path):
     (("--n", 501), "--n"),
     (("--method", "sobol", "--n", 100), "power of 2"),
     (("--seeds", 0), "--seeds"),
+    (("--groups", "money"), "--groups"),
 ])
 def test_bad_input_exits_2_with_one_line(tmp_path, args, fragment):
     result = cli(*args, "--out", tmp_path / "never", "--workers", 0)

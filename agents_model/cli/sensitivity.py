@@ -1,10 +1,11 @@
 """The ``sensitivity`` command: global sensitivity analysis of behaviour and policy parameters.
 
 ``wmo-abm sensitivity --method morris --n 10`` draws a SALib sample over the parameters of
-:data:`agents_model.analysis.sensitivity.FACTORS`, runs every point under open house and strategic
-partners with shared seeds through the experiment runner (local processes, this process or a
-Dask cluster; interrupted runs resume), and writes the analysis into ``OUT/analysis/``:
-``indices.csv``, ``outcomes.csv``, ``figures/*.png`` and ``report.md``.
+:data:`agents_model.analysis.sensitivity.FACTORS` (or the groups ``--groups`` names), runs every
+point under open house, strategic partners and a consortium with shared seeds through the
+experiment runner (local processes, this process or a Dask cluster; interrupted runs resume),
+and writes the analysis into ``OUT/analysis/``: ``indices.csv``, ``outcomes.csv``,
+``figures/*.png`` and ``report.md``.
 
 Bad input (unknown method, N out of bounds, a folder holding another experiment) raises
 :class:`agents_model.runner.ExperimentError` or :class:`click.BadParameter`; under the
@@ -36,27 +37,34 @@ __all__ = ["sensitivity"]
               help="Region (bare name or file).")
 @click.option("--scale", type=click.FloatRange(0.001, 10.0), default=0.05, show_default=True,
               help="population_scale of every run.")
+@click.option("--groups", default=None, metavar="GROUP[,GROUP...]",
+              help="Sample only these factor groups (behaviour, demand, cost, policy, design) "
+                   "[default: all].")
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Results folder [default: out/sensitivity_<method>].")
 @runner_options
 def sensitivity(method: str, n: int | None, seeds: int, years: int, region: str, scale: float,
-                out: Path | None, workers: int | None, scheduler: str | None,
-                quiet: bool) -> None:
-    """Global sensitivity analysis of behaviour and policy parameters.
+                groups: str | None, out: Path | None, workers: int | None,
+                scheduler: str | None, quiet: bool) -> None:
+    """Global sensitivity analysis of behaviour, cost, policy and design parameters.
 
-    Every sample point runs under open house and strategic partners with the same seeds; the
-    analysis covers transformation, spend, waiting time, trust both ways and regional cohesion
-    under each design and their difference. Running the same command again resumes.
+    Every sample point runs under open house, strategic partners and a consortium with the
+    same seeds; sampled design levers (contract years, dialogue, partners) are the same under
+    every form, so the differences are the procurement form itself. The analysis covers the
+    transformation index and its components, innovation, spend, waiting time, trust both
+    ways, regional cohesion and choice under each design and the differences strategic
+    partners minus open house and consortium minus open house. Running the same command
+    again resumes.
     """
     from agents_model.analysis.sensitivity import analyse_folder, build_experiment
-    from agents_model.analysis.sensitivity.problem import check_method
+    from agents_model.analysis.sensitivity.problem import check_method, factors_of
 
     method = method.strip().lower()
     check_method(method)
     if n is None:
         n = 10 if method == "morris" else 64
     experiment = build_experiment(method, n, seeds=seeds, years=years, region=region,
-                                  scale=scale)
+                                  scale=scale, factors=factors_of(groups))
     out = out or Path("out") / f"sensitivity_{method}"
     plan = (f"{len(experiment.sample_rows)} points x {len(experiment.designs)} designs x "
             f"{seeds} seeds = {len(experiment.runs())} runs")

@@ -26,13 +26,14 @@ import pandas as pd
 
 from agents_model.analysis.report.statistics import KPI_DIRECTION, end_values
 from agents_model.analysis.sensitivity.problem import (
-    DIFFERENCE,
     END_MONTHS,
     FACTORS,
     NUM_LEVELS,
     NUM_RESAMPLES,
     OUTCOMES,
     check_method,
+    difference,
+    is_difference,
 )
 from agents_model.analysis.sensitivity.sample import SensitivityExperiment
 from agents_model.runner.experiments import ExperimentError, short_label
@@ -227,9 +228,10 @@ def outcome_table(experiment: SensitivityExperiment, kpis: pd.DataFrame,
 
     Returns:
         ``(per_seed, per_point)``: ``per_seed`` is long (contrast, kpi, point, seed_index,
-        value) with contrasts the designs and ``difference`` (each other design minus the
-        baseline, paired by seed); ``per_point`` has one row per point and one column per
-        ``(contrast, kpi)`` (mean over seeds), plus ``seeds`` (paired seeds per point).
+        value) with contrasts the designs and each other design minus the baseline, paired by
+        seed (labelled by :func:`~.problem.difference`); ``per_point`` has one row per point
+        and one column per ``(contrast, kpi)`` (mean over seeds), plus ``seeds`` (paired
+        seeds per point).
 
     Raises:
         ExperimentError: A KPI is missing from the results.
@@ -250,7 +252,7 @@ def outcome_table(experiment: SensitivityExperiment, kpis: pd.DataFrame,
     others = [d for d in labels if d != baseline]
     for d in others:
         diff = (by_design[d] - by_design[baseline]).dropna(how="all")
-        parts[DIFFERENCE if len(others) == 1 else f"{d} - {baseline}"] = diff
+        parts[difference(d, baseline)] = diff
     long = []
     for contrast, table in parts.items():
         if table.empty:
@@ -347,16 +349,22 @@ def inactive(indices: pd.DataFrame, experiment: SensitivityExperiment) -> list[s
     return [n for n in experiment.names if n in top.index and top[n] <= tol]
 
 
-def difference_distribution(per_point: pd.DataFrame, kpi: str) -> dict[str, float]:
-    """Mean, 10th and 90th percentile of the difference over points; shares better/worse.
+def difference_distribution(per_point: pd.DataFrame, kpi: str,
+                            contrast: str) -> dict[str, float]:
+    """Mean, 10th and 90th percentile of a difference over points; shares better/worse.
+
+    Args:
+        per_point: Per-point outcomes (:func:`outcome_table`).
+        kpi: The KPI.
+        contrast: The difference's label (:func:`~.problem.difference`).
 
     A difference within 1e-9 of the larger design value counts as no difference.
     """
-    if (DIFFERENCE, kpi) not in per_point.columns:
+    if (contrast, kpi) not in per_point.columns:
         return {}
-    d = per_point[(DIFFERENCE, kpi)].to_numpy(dtype=float)
+    d = per_point[(contrast, kpi)].to_numpy(dtype=float)
     levels = [per_point[c].to_numpy(dtype=float) for c in per_point.columns
-              if c[1] == kpi and c[0] != DIFFERENCE]
+              if c[1] == kpi and not is_difference(c[0])]
     scale = np.max(np.abs(levels), axis=0) if levels else np.ones_like(d)
     signed = d * KPI_DIRECTION.get(kpi, 0)
     tie = np.abs(d) <= 1e-9 * np.maximum(1.0, scale)

@@ -17,7 +17,8 @@ from agents_model.metrics import KPI_UNITS
 __all__ = ["index_figures", "overview_figure"]
 
 
-_GROUP_COLORS = {"behaviour": "#4575b4", "policy": "#d95f02", "": "#7f7f7f"}
+_GROUP_COLORS = {"behaviour": "#4575b4", "demand": "#7570b3", "cost": "#a6761d",
+                 "policy": "#d95f02", "design": "#1b9e77", "": "#7f7f7f"}
 
 
 def _compact_ticks(ax: Any, largest: float) -> None:

@@ -3,9 +3,10 @@
 :func:`sample` draws a Morris (``SALib.sample.morris``) or Sobol (``SALib.sample.sobol``, first
 and total order) sample. :func:`build_experiment` turns it into a
 :class:`SensitivityExperiment`: an :class:`agents_model.runner.Experiment` whose parameter
-points are the sample's rows. Every point is run under both designs (open house and strategic
-partners) with the same seeds (common random numbers), so the experiment runner parallelises,
-resumes and runs on a Dask cluster as for any other experiment.
+points are the sample's rows. Every point is run under each design (open house, strategic
+partners and a consortium) with the same seeds (common random numbers), so the experiment runner
+parallelises, resumes and runs on a Dask cluster as for any other experiment. Sampled design
+levers (:data:`~.problem.SHARED`) are laid over every design alike.
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ import numpy as np
 from agents_model.analysis.sensitivity.problem import (
     DESIGNS,
     FACTORS,
+    FIXED,
     NUM_LEVELS,
     ROOT_SEED,
+    SHARED,
     Factor,
     check_method,
     check_n,
@@ -109,6 +112,9 @@ class SensitivityExperiment(Experiment):
         n: Morris trajectories or Sobol base samples.
         num_levels: Levels of the Morris grid.
         sample_seed: Seed the sample was drawn with.
+        shared: Sampled names that a design sets too, laid over every design on purpose
+            (the design levers of :data:`~.problem.SHARED`); any other sampled name that a
+            design sets is refused.
     """
 
     method: str = "morris"
@@ -118,6 +124,7 @@ class SensitivityExperiment(Experiment):
     n: int = 0
     num_levels: int = NUM_LEVELS
     sample_seed: int = 0
+    shared: list[str] = field(default_factory=list)
 
     def validate(self) -> None:
         """Check the base experiment, then the factors, the rows and the designs."""
@@ -144,7 +151,7 @@ class SensitivityExperiment(Experiment):
                 raise ExperimentError(f"{where}: '{name}' is not a numeric model parameter")
             if name in self.fixed:
                 raise ExperimentError(f"{where}: '{name}' is both sampled and fixed")
-            if name in owned:
+            if name in owned and name not in self.shared:
                 raise ExperimentError(
                     f"{where}: '{name}' is set by the design '{owned[name]}'; sampling it "
                     f"would override the design's own value under every design")
@@ -206,11 +213,11 @@ def build_experiment(method: str = "morris", n: int = 10, *, seeds: int = 2, yea
         years: Years per run.
         region: Region name or file.
         scale: ``population_scale`` of every run.
-        designs: Designs each point runs under; the first is the baseline of the difference.
+        designs: Designs each point runs under; the first is the baseline of the differences.
         factors: The sampled parameters (default :data:`FACTORS`).
         num_levels: Levels of the Morris grid.
         root_seed: Root of the seed sequence; also seeds the sampler.
-        fixed: Further parameter values for every run.
+        fixed: Further parameter values for every run (besides :data:`~.problem.FIXED`).
         name: Experiment name (default ``sensitivity_<method>``).
 
     Raises:
@@ -224,7 +231,7 @@ def build_experiment(method: str = "morris", n: int = 10, *, seeds: int = 2, yea
     problem = problem_from(factors)
     rows = sample(problem, method, n, num_levels=num_levels, seed=root_seed)
     designs = list(designs)
-    fixed = {"population_scale": scale, **(fixed or {})}
+    fixed = {"population_scale": scale, **FIXED, **(fixed or {})}
     k = len(factors)
     return SensitivityExperiment(
         name=name or f"sensitivity_{method}", regions=[region], designs=designs, seeds=seeds,
@@ -234,4 +241,4 @@ def build_experiment(method: str = "morris", n: int = 10, *, seeds: int = 2, yea
                      f"{years} years, population scale {scale:g}"),
         method=method, names=list(problem["names"]), bounds=problem["bounds"],
         sample_rows=[[float(v) for v in row] for row in rows], n=n, num_levels=num_levels,
-        sample_seed=root_seed)
+        sample_seed=root_seed, shared=[f.name for f in factors if f.name in SHARED])

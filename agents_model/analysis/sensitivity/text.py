@@ -13,20 +13,25 @@ from agents_model.analysis.sensitivity.analyze import (
     difference_distribution,
     inactive,
 )
-from agents_model.analysis.sensitivity.problem import DIFFERENCE
+from agents_model.analysis.sensitivity.problem import is_difference
 from agents_model.analysis.sensitivity.sample import SensitivityExperiment
 from agents_model.metrics import KPI_UNITS
 
-__all__ = ["contrast_title", "driver_items", "driver_names", "duration", "fmt", "human",
-           "in_short", "join", "noise_sentence", "plural", "unit_suffix"]
+__all__ = ["contrast_title", "differences", "driver_items", "driver_names", "duration", "fmt",
+           "human", "in_short", "join", "noise_sentence", "plural", "unit_suffix"]
 
 
 def contrast_title(contrast: str, experiment: SensitivityExperiment) -> str:
     """A contrast in words: a design's name, or 'strategic partners minus open house'."""
-    if contrast == DIFFERENCE:
-        other = [d for d in experiment.designs if d != experiment.baseline_design]
-        return f"{human(other[0])} minus {human(experiment.baseline_design)}"
+    if is_difference(contrast):
+        other, baseline = contrast.split(" - ", 1)
+        return f"{human(other)} minus {human(baseline)}"
     return human(contrast)
+
+
+def differences(indices: pd.DataFrame) -> list[str]:
+    """The difference contrasts among the indices, in their order."""
+    return [c for c in dict.fromkeys(indices["contrast"]) if is_difference(c)]
 
 
 def fmt(x: float) -> str:
@@ -116,8 +121,9 @@ def noise_sentence(indices: pd.DataFrame) -> str:
     shares = indices.groupby(["contrast", "outcome"])["noise_share"].first().dropna()
     if shares.empty:
         return " With one seed the noise cannot be estimated."
-    levels = shares[shares.index.get_level_values(0) != DIFFERENCE]
-    diffs = shares[shares.index.get_level_values(0) == DIFFERENCE]
+    marks = [is_difference(c) for c in shares.index.get_level_values(0)]
+    levels = shares[[not m for m in marks]]
+    diffs = shares[marks]
     text = ""
     if len(levels):
         text += (f" Seed noise is {levels.min():.0%} to {levels.max():.0%} of the variance "
@@ -135,8 +141,8 @@ def in_short(indices: pd.DataFrame, per_point: pd.DataFrame,
              experiment: SensitivityExperiment) -> list[str]:
     """The main findings in a few generated sentences."""
     lines = ["", "## In short", ""]
-    if len(experiment.designs) > 1 and DIFFERENCE in set(indices["contrast"]):
-        lines += _comparison_findings(indices, per_point, experiment)
+    for contrast in differences(indices):
+        lines += _comparison_findings(indices, per_point, experiment, contrast)
     firsts = _largest_effects(indices, experiment.method == "morris")
     if firsts:
         ranked = sorted(firsts.items(), key=lambda kv: (-len(kv[1]), kv[0]))
@@ -150,13 +156,13 @@ def in_short(indices: pd.DataFrame, per_point: pd.DataFrame,
 
 
 def _comparison_findings(indices: pd.DataFrame, per_point: pd.DataFrame,
-                         experiment: SensitivityExperiment) -> list[str]:
-    """The mean difference per KPI and the parameters that most often decide it."""
+                         experiment: SensitivityExperiment, contrast: str) -> list[str]:
+    """The mean of one difference per KPI and the parameters that most often decide it."""
     morris = experiment.method == "morris"
     kpis = list(dict.fromkeys(indices["kpi"]))
     parts, counts = [], {}
     for kpi in kpis:
-        dist = difference_distribution(per_point, kpi)
+        dist = difference_distribution(per_point, kpi, contrast)
         if not dist:
             continue
         sign = "+" if dist["mean"] > 0 else ""
@@ -167,14 +173,14 @@ def _comparison_findings(indices: pd.DataFrame, per_point: pd.DataFrame,
             share, word = max((dist["better"], "better"), (dist["worse"], "worse"))
             text += f" ({word} at {share:.0%} of the points)"
         parts.append(text)
-        t = indices[(indices["kpi"] == kpi) & (indices["contrast"] == DIFFERENCE)]
+        t = indices[(indices["kpi"] == kpi) & (indices["contrast"] == contrast)]
         for name in driver_names(t, morris)[:3]:
             counts[name] = counts.get(name, 0) + 1
-    lines = [f"- **{contrast_title(DIFFERENCE, experiment)}**, averaged over the sample: "
-             + "; ".join(parts) + "."]
+    title = contrast_title(contrast, experiment)
+    lines = [f"- **{title}**, averaged over the sample: " + "; ".join(parts) + "."]
     if counts:
         common = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:4]
-        lines.append("- **What decides the comparison** (most often among the three "
+        lines.append(f"- **What decides {title}** (most often among the three "
                      "largest effects on the difference): " + join(
                          [f"`{n}` ({c} of {len(kpis)} KPIs)" for n, c in common]) + ".")
     return lines
@@ -184,7 +190,7 @@ def _largest_effects(indices: pd.DataFrame, morris: bool) -> dict[str, list[str]
     """Per parameter, the KPIs (under either design) on which it has the largest effect."""
     firsts: dict[str, list[str]] = {}
     for (contrast, kpi), t in indices.groupby(["contrast", "kpi"], sort=False):
-        if contrast == DIFFERENCE:
+        if is_difference(contrast):
             continue
         for name in driver_names(t, morris)[:1]:
             firsts.setdefault(name, [])

@@ -27,16 +27,20 @@ from agents_model.analysis.sensitivity.analyze import (
 from agents_model.analysis.sensitivity.figures import index_figures, overview_figure
 from agents_model.analysis.sensitivity.problem import (
     DESIGNS,
-    DIFFERENCE,
     FACTORS,
+    FIXED,
+    GROUPS,
     NUM_LEVELS,
     OUTCOMES,
     PROBLEM,
     ROOT_SEED,
+    factors_of,
+    is_difference,
 )
 from agents_model.analysis.sensitivity.sample import SensitivityExperiment
 from agents_model.analysis.sensitivity.text import (
     contrast_title,
+    differences,
     driver_items,
     driver_names,
     duration,
@@ -70,17 +74,18 @@ def report_markdown(indices: pd.DataFrame, per_point: pd.DataFrame,
         facts: Facts about the runs (see :func:`write_analysis`).
     """
     morris = experiment.method == "morris"
-    drivers = _difference_drivers(indices, morris)
     lines = ["# Global sensitivity analysis", "",
-             "Which assumptions and policy levers drive transformation, trust, cost, waiting "
+             "Which assumptions, costs and levers drive transformation, trust, cost, waiting "
              "time and regional cohesion, and which of them decide whether buying from a few "
-             "strategic partners beats open house?", ""]
+             "strategic partners, or from a consortium, beats open house?", ""]
     lines += _what_was_run(experiment, facts)
     lines += in_short(indices, per_point, experiment)
     lines += _parameter_section(experiment)
     lines += _reading_section(morris)
     lines += _outcome_section(indices, per_point, experiment, figures)
-    lines += _difference_section(per_point, experiment, drivers)
+    for contrast in differences(indices):
+        drivers = _difference_drivers(indices, morris, contrast)
+        lines += _difference_section(per_point, experiment, contrast, drivers)
     lines += _inactive_section(indices, experiment)
     lines += ["## Overview", "", f"![overview](figures/{overview})", "",
               "Each column is one outcome (contrast/KPI), scaled to its most influential "
@@ -94,19 +99,18 @@ def _region(experiment: SensitivityExperiment) -> str:
     return Path(experiment.regions[0]).stem
 
 
-def _difference_name(experiment: SensitivityExperiment) -> str:
-    """'strategic partners minus open house' ('' with a single design)."""
-    if len(experiment.designs) < 2:
-        return ""
-    return contrast_title(DIFFERENCE, experiment)
+def _difference_names(experiment: SensitivityExperiment) -> list[str]:
+    """Each difference in words: 'strategic partners minus open house'."""
+    baseline = experiment.baseline_design
+    return [f"{human(d)} minus {human(baseline)}" for d in experiment.designs
+            if d != baseline]
 
 
-def _difference_drivers(indices: pd.DataFrame, morris: bool) -> dict[str, list[str]]:
-    """Per KPI, the parameters that stand out in the difference between the designs."""
-    if DIFFERENCE not in set(indices["contrast"]):
-        return {}
+def _difference_drivers(indices: pd.DataFrame, morris: bool,
+                        contrast: str) -> dict[str, list[str]]:
+    """Per KPI, the parameters that stand out in one difference between the designs."""
     return {kpi: driver_names(indices[(indices["kpi"] == kpi)
-                                      & (indices["contrast"] == DIFFERENCE)], morris)
+                                      & (indices["contrast"] == contrast)], morris)
             for kpi in dict.fromkeys(indices["kpi"])}
 
 
@@ -115,7 +119,7 @@ def _what_was_run(experiment: SensitivityExperiment, facts: Mapping[str, Any]) -
     k = len(experiment.names)
     points = len(experiment.sample_rows)
     designs = [Path(d).stem for d in experiment.designs]
-    diff_name = _difference_name(experiment)
+    diff_names = _difference_names(experiment)
     scale = experiment.fixed.get("population_scale", 1.0)
     lines = ["## What was run", ""]
     if experiment.method == "morris":
@@ -127,16 +131,22 @@ def _what_was_run(experiment: SensitivityExperiment, facts: Mapping[str, Any]) -
                      f"{facts.get('salib')}), {experiment.n} base samples over {k} "
                      f"parameters: ({k} + 2) x {experiment.n} = {points} parameter points.")
     lines += [
-        f"- **Runs**: every point under {' and '.join(map(human, designs))}, "
+        f"- **Runs**: every point under {join(list(map(human, designs)))}, "
         f"{plural(experiment.seeds, 'seed')} each, shared by the designs (common random "
         f"numbers): {points * len(designs) * experiment.seeds} runs of "
         f"{plural(experiment.years, 'year')} on `{_region(experiment)}` at "
         f"population scale {scale:g}"
         + (f"; {facts['failed']} failed" if facts.get("failed") else "") + ".",
         "- **Outcomes**: the mean of each KPI over the last twelve months of a run, under each "
-        "design, and the difference " + (f"{diff_name} " if diff_name else "") +
-        "per seed; averaged over seeds before the analysis.",
+        "design" + (f", and the differences {join(diff_names)} per seed" if diff_names
+                    else "") + "; averaged over seeds before the analysis.",
     ]
+    if experiment.shared:
+        lines.append(f"- **Design levers**: {join([f'`{n}`' for n in experiment.shared])} "
+                     "are sampled and laid over every design alike, so within a point the "
+                     "designs differ only in their procurement form"
+                     + (" (sanctions off under every design)"
+                        if experiment.fixed.get("sanctions") is False else "") + ".")
     if facts.get("run_seconds"):
         text = f"- **Time**: {duration(facts['run_seconds'])} of model runs"
         if facts.get("wall_seconds"):
@@ -146,34 +156,55 @@ def _what_was_run(experiment: SensitivityExperiment, facts: Mapping[str, Any]) -
     if facts.get("version"):
         lines.append(f"- **Model version**: wmo-abm {facts['version']}; sample seed "
                      f"{experiment.sample_seed}.")
-    if _is_default(experiment):
+    groups = _groups_option(experiment)
+    if _is_default(experiment) and groups is not None:
         lines.append(f"- **Reproduce**: `wmo-abm sensitivity --method {experiment.method} "
                      f"--n {experiment.n} --seeds {experiment.seeds} --years "
-                     f"{experiment.years} --region {_region(experiment)} --scale {scale:g}` "
-                     f"(add `--workers N` or `--scheduler ADDR`; the results do not depend on "
-                     f"them).")
+                     f"{experiment.years} --region {_region(experiment)} --scale {scale:g}"
+                     f"{groups}` (add `--workers N` or `--scheduler ADDR`; the results do not "
+                     f"depend on them).")
     return lines
 
 
 def _is_default(experiment: SensitivityExperiment) -> bool:
     """Whether ``wmo-abm sensitivity`` with its options makes this experiment."""
     return (tuple(Path(d).stem for d in experiment.designs) == DESIGNS
-            and set(experiment.fixed) == {"population_scale"}
-            and experiment.names == PROBLEM["names"] and experiment.root_seed == ROOT_SEED
-            and experiment.num_levels == NUM_LEVELS)
+            and experiment.fixed == {"population_scale": experiment.fixed.get(
+                "population_scale"), **FIXED}
+            and experiment.root_seed == ROOT_SEED and experiment.num_levels == NUM_LEVELS)
+
+
+def _groups_option(experiment: SensitivityExperiment) -> str | None:
+    """The ``--groups`` option that samples the experiment's names.
+
+    Returns ``' --groups a,b'``, ``''`` for all factors, or None if no option does.
+    """
+    if experiment.names == PROBLEM["names"]:
+        return ""
+    groups = [g for g in GROUPS if any(f.group == g and f.name in experiment.names
+                                       for f in FACTORS)]
+    if experiment.names == [f.name for f in factors_of(groups)]:
+        return f" --groups {','.join(groups)}"
+    return None
 
 
 def _parameter_section(experiment: SensitivityExperiment) -> list[str]:
     """The sampled parameters: group, default, range and why."""
     lines = ["", "## Parameters and ranges", "",
-             "Every other parameter keeps the region's value. Design levers that a compared "
-             "design sets itself (contract length, dialogue meetings and their content, "
-             "partners, sanctions) are not sampled: a sampled value would replace the "
-             "design's own value under both designs.", "",
+             "Every other parameter keeps the region's value. Groups: `behaviour` (how agents "
+             "act), `demand` (need and the field at the start), `cost` (hours a lever takes), "
+             "`policy` (levers the designs leave open) and `design` (levers of a governance "
+             "form: a sampled value replaces each design's own value, so the designs share "
+             "it). The calibration priors of the parameter table are sampled over their "
+             "prior ranges.", "",
              "| parameter | group | default | range | why this range |", "|---|---|---|---|---|"]
     factors = {f.name: f for f in FACTORS}
     defaults = Scenario().values
-    for name, (low, high) in zip(experiment.names, experiment.bounds, strict=True):
+    order = {g: i for i, g in enumerate(GROUPS)}
+    rows = sorted(zip(experiment.names, experiment.bounds, strict=True),
+                  key=lambda nb: order.get(factors[nb[0]].group if nb[0] in factors else "",
+                                           len(order)))
+    for name, (low, high) in rows:
         p = by_name(name)
         unit = "" if p.unit in ("-", "0-1") else f" {p.unit}"
         factor = factors.get(name)
@@ -208,7 +239,8 @@ def _reading_section(morris: bool) -> list[str]:
             "- Seed noise counts as variance too; `noise_share` in `indices.csv` is the share "
             "of the outcome's variance that is seed noise.",
         ]
-    lines.append("- Blue bars are behavioural assumptions, orange bars policy levers.")
+    lines.append("- Bar colours mark the groups: blue behaviour, purple demand, brown cost, "
+                 "orange policy, green design levers.")
     return lines
 
 
@@ -223,9 +255,10 @@ def _outcome_section(indices: pd.DataFrame, per_point: pd.DataFrame,
         for contrast in contrasts:
             t = indices[(indices["kpi"] == kpi) & (indices["contrast"] == contrast)]
             lines.append(_contrast_line(t, contrast, morris, experiment))
-        dist = difference_distribution(per_point, kpi)
-        if dist:
-            lines.append(_spread_line(kpi, dist, experiment))
+        for diff in differences(indices):
+            dist = difference_distribution(per_point, kpi, diff)
+            if dist:
+                lines.append(_spread_line(kpi, dist, diff, experiment))
         if kpi in figures:
             lines += ["", f"![{kpi}](figures/{figures[kpi]})"]
         lines.append("")
@@ -235,7 +268,7 @@ def _outcome_section(indices: pd.DataFrame, per_point: pd.DataFrame,
 def _contrast_line(t: pd.DataFrame, contrast: str, morris: bool,
                    experiment: SensitivityExperiment) -> str:
     """One bullet: the parameters that drive an outcome under a contrast, and the noise."""
-    what = "the difference" if contrast == DIFFERENCE else "the outcome"
+    what = "the difference" if is_difference(contrast) else "the outcome"
     items = driver_items(t, morris, what=what)
     title = contrast_title(contrast, experiment)
     noise = t["noise_share"].iloc[0] if len(t) else math.nan
@@ -246,10 +279,12 @@ def _contrast_line(t: pd.DataFrame, contrast: str, morris: bool,
     return f"- **{title}**: no parameter stands out from seed noise." + noise_txt
 
 
-def _spread_line(kpi: str, dist: dict[str, float], experiment: SensitivityExperiment) -> str:
-    """One bullet: the mean and spread of the difference over the sample."""
-    other = human(_other_design(experiment))
-    text = (f"- Across the sample the difference ({_difference_name(experiment)}) averages "
+def _spread_line(kpi: str, dist: dict[str, float], contrast: str,
+                 experiment: SensitivityExperiment) -> str:
+    """One bullet: the mean and spread of one difference over the sample."""
+    other = human(contrast.split(" - ", 1)[0])
+    text = (f"- Across the sample the difference ({contrast_title(contrast, experiment)}) "
+            f"averages "
             f"{fmt(dist['mean'])}{unit_suffix(kpi)} (10th to 90th percentile of points: "
             f"{fmt(dist['p10'])} to {fmt(dist['p90'])})")
     if dist["equal"] >= 1.0:
@@ -260,19 +295,12 @@ def _spread_line(kpi: str, dist: dict[str, float], experiment: SensitivityExperi
     return text + "."
 
 
-def _other_design(experiment: SensitivityExperiment) -> str:
-    """The first design that is not the baseline."""
-    return next(d for d in experiment.designs if d != experiment.baseline_design)
-
-
 def _difference_section(per_point: pd.DataFrame, experiment: SensitivityExperiment,
-                        drivers: dict[str, list[str]]) -> list[str]:
-    """What drives the difference between the designs, and where its sign is robust."""
-    diff_name = _difference_name(experiment)
-    if not diff_name:
-        return []
-    other = human(_other_design(experiment))
-    dists = {kpi: difference_distribution(per_point, kpi) for kpi in drivers}
+                        contrast: str, drivers: dict[str, list[str]]) -> list[str]:
+    """What drives one difference between the designs, and where its sign is robust."""
+    diff_name = contrast_title(contrast, experiment)
+    other = human(contrast.split(" - ", 1)[0])
+    dists = {kpi: difference_distribution(per_point, kpi, contrast) for kpi in drivers}
     lines = [f"## What drives the difference {diff_name}", "",
              "| KPI | better is | mean difference | 10th-90th percentile | "
              f"{other} better / worse at | main drivers of the difference |",
@@ -281,7 +309,7 @@ def _difference_section(per_point: pd.DataFrame, experiment: SensitivityExperime
         lines.append(_driver_row(kpi, dists[kpi], names))
     lines.append("")
     lines += _common_drivers(drivers, experiment)
-    lines += _robust_signs(dists, experiment)
+    lines += _robust_signs(dists, other, experiment)
     lines.append("")
     return lines
 
@@ -317,7 +345,7 @@ def _common_drivers(drivers: dict[str, list[str]],
     return lines + [""]
 
 
-def _robust_signs(dists: dict[str, dict[str, float]],
+def _robust_signs(dists: dict[str, dict[str, float]], other: str,
                   experiment: SensitivityExperiment) -> list[str]:
     """The KPIs on which one design wins at 90% of the points or more, and the mixed ones."""
     robust = [(kpi, "better" if d["better"] >= 0.9 else "worse") for kpi, d in dists.items()
@@ -332,13 +360,14 @@ def _robust_signs(dists: dict[str, dict[str, float]],
             kpis = [f"`{k}`" for k, w in robust if w == word]
             if kpis:
                 parts.append(f"{word} on {join(kpis)}")
-        lines += [f"Across the parameter ranges, {human(_other_design(experiment))} is "
+        lines += [f"Across the parameter ranges, {other} is "
                   f"{' and '.join(parts)} than {human(experiment.designs[0])} at 90% or more "
                   f"of the points.", ""]
     if mixed:
         lines.append("The sign depends on the parameters for " +
                      ", ".join(f"`{k}`" for k in mixed) + ": the main drivers above "
                      "decide which design comes out ahead.")
+    lines.append("")
     return lines
 
 
@@ -380,13 +409,23 @@ def _caveats(indices: pd.DataFrame, experiment: SensitivityExperiment) -> list[s
         f"- One region (`{_region(experiment)}`) at population scale {scale:g} and "
         f"{experiment.years} years; `spend` is in euros per month at that scale. Other regions "
         "or longer runs may rank the parameters differently.",
-        "- The designs are compared as the governance files define them; the levers they set "
-        "(contract length, dialogue, partners, sanctions) are not varied here.",
+        _design_caveat(experiment),
         "",
         "Files: `indices.csv` (every index: `method, outcome, contrast, kpi, parameter, "
         "group` and the index columns), `outcomes.csv` (the outcomes per parameter point), "
         "`figures/`.",
     ]
+
+
+def _design_caveat(experiment: SensitivityExperiment) -> str:
+    """What the designs share within a point, and what is not varied."""
+    if not experiment.shared:
+        return ("- The designs are compared as the governance files define them; the levers "
+                "they set (contract length, dialogue, partners, sanctions) are not varied here.")
+    return ("- Within a point the designs share the sampled design levers"
+            + (" and have no sanctions" if experiment.fixed.get("sanctions") is False else "")
+            + "; the procurement form itself is what differs. The funding model is the "
+            "region's; `wmo-abm effects` takes funding and sanctions apart.")
 
 
 def write_analysis(indices: pd.DataFrame, per_point: pd.DataFrame,
