@@ -31,9 +31,12 @@ __all__ = ["MARKET_ROWS", "REPORT_KPIS", "Results", "first_line", "market", "pre
            "read_experiment"]
 
 REPORT_KPIS: tuple[str, ...] = (
-    "transformation_index", "innovation_mean", "trust_municipality_to_provider",
-    "trust_provider_to_municipality", "regional_cohesion", "spend", "cost_per_client",
-    "waiting_list", "mean_wait_months", "active_providers", "hhi", "admin_share",
+    "transformation_index", "transformation_index_outcomes", "transformation_index_access",
+    "transformation_results", "transformation_no_relapse", "transformation_general_provision",
+    "transformation_access", "transformation_light_care", "innovation_mean",
+    "trust_municipality_to_provider", "trust_provider_to_municipality", "regional_cohesion",
+    "spend", "cost_per_client", "waiting_list", "mean_wait_months", "active_providers",
+    "contracted_providers", "hhi", "admin_share",
     "hours_delivered_ratio", "upcoding_rate", "refusal_rate_complex", "placement_attempts",
     "step_down_rate", "general_provision_share", "unmet_need",
 )

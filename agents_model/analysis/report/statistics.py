@@ -47,6 +47,7 @@ _HIGHER_IS_BETTER = (
     "transformation_access", "transformation_light_care", "innovation_mean",
     "trust_municipality_to_provider", "trust_provider_to_municipality", "regional_cohesion",
     "hours_delivered_ratio", "general_provision_share", "step_down_rate", "active_providers",
+    "contracted_providers",
 )
 _LOWER_IS_BETTER = (
     "spend", "cost_per_client", "waiting_list", "mean_wait_months", "unmet_need", "admin_share",
