@@ -19,6 +19,10 @@ __all__ = ["index_figures", "overview_figure"]
 
 _GROUP_COLORS = {"behaviour": "#4575b4", "demand": "#7570b3", "cost": "#a6761d",
                  "policy": "#d95f02", "design": "#1b9e77", "": "#7f7f7f"}
+_GROUP_LEGEND = ("blue behaviour, purple demand, brown cost, orange policy, "
+                 "green design levers")
+DPI = 90
+"""Resolution of the figures (dots per inch)."""
 
 
 def _compact_ticks(ax: Any, largest: float) -> None:
@@ -45,7 +49,7 @@ def index_figures(indices: pd.DataFrame, experiment: SensitivityExperiment,
     for kpi in dict.fromkeys(indices["kpi"]):
         fig, axes = new_figure(1, len(contrasts), 4.6, height, layout=None)
         # fixed margins (a constrained layout costs about a second per figure)
-        fig.subplots_adjust(left=0.115, right=0.985, wspace=0.62, top=1 - 0.55 / height,
+        fig.subplots_adjust(left=0.115, right=0.985, wspace=0.62, top=1 - 0.95 / height,
                             bottom=0.5 / height)
         for ax, contrast in zip(axes[0], contrasts, strict=True):
             t = indices[(indices["kpi"] == kpi) & (indices["contrast"] == contrast)]
@@ -53,10 +57,10 @@ def index_figures(indices: pd.DataFrame, experiment: SensitivityExperiment,
             ax.set_title(contrast_title(contrast, experiment), fontsize=10)
         fig.suptitle(f"{kpi}: {'Morris mu* with 95% bootstrap interval' if morris else
                                'Sobol total (ST) and first-order (S1) indices, 95% intervals'}"
-                     f" (blue: behaviour, orange: policy"
-                     f"{'; pale: below the seed-noise floor' if morris else ''})", fontsize=10)
+                     f"\nbars by group: {_GROUP_LEGEND}"
+                     f"{'; pale: below the seed-noise floor' if morris else ''}", fontsize=10)
         name = f"{kpi}.png"
-        fig.savefig(folder / name, dpi=110)
+        fig.savefig(folder / name, dpi=DPI)
         out[kpi] = name
     return out
 
@@ -117,5 +121,5 @@ def overview_figure(indices: pd.DataFrame, experiment: SensitivityExperiment,
                  label="mu* / largest mu* of the outcome" if experiment.method == "morris"
                  else "ST")
     ax.set_title("Relative influence per outcome (numbers: rank 1-3)", fontsize=10)
-    fig.savefig(folder / "overview.png", dpi=110)
+    fig.savefig(folder / "overview.png", dpi=DPI)
     return "overview.png"
