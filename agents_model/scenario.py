@@ -35,7 +35,7 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 def data_folder(name: str) -> Path:
-    """The project's ``scenarios`` or ``calibration`` folder.
+    """The project's ``scenarios``, ``calibration`` or ``docs`` folder.
 
     An installed wheel carries copies under ``agents_model/bundled/``; a source checkout (also
     when installed in editable mode) uses the folders beside the package.

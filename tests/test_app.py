@@ -193,7 +193,8 @@ def test_play_steps_in_the_background_until_paused():
 
 
 @pytest.mark.parametrize("path,css,content", [
-    ("/glossary", "wmo-glossary", "<table>"), ("/about", "wmo-about", "<h2>Limits of the model")])
+    ("/glossary", "wmo-glossary", "<table>"), ("/about", "wmo-about", "<h2>Limits of the model"),
+    ("/answer", "wmo-answer", "<h1>")])
 def test_other_pages_render(app_module, path, css, content):
     rc = render(app_module.routes, path)
     assert content in html_widget(rc, css).unsafe_innerHTML
@@ -204,6 +205,14 @@ def test_compare_page_renders_its_form(app_module):
     assert button(rc, "wmo-compare-run").children[-1] == "Run comparison"
     assert rc.find(v.TextField, class_="wmo-compare-seeds").widget.v_model == \
         str(limits.COMPARE_DEFAULT_SEEDS)
+
+
+def test_the_answer_page_follows_the_language(app_module):
+    rc = render(app_module.routes, "/answer")
+    page = html_widget(rc, "wmo-answer").unsafe_innerHTML
+    assert page.startswith("<h1>The answer") and "<table>" in page
+    rc.find(v.BtnToggle, class_="wmo-lang-toggle").widget.v_model = 1
+    assert html_widget(rc, "wmo-answer").unsafe_innerHTML.startswith("<h1>Het antwoord")
 
 
 def test_glossary_follows_the_language(app_module):
@@ -404,4 +413,4 @@ def test_wmo_abm_app_runs_solara_on_localhost(monkeypatch):
 def test_app_module_builds_no_model_at_import(app_module):
     assert not any(isinstance(value, (WmoModel, Session)) for value in vars(app_module).values())
     assert json.dumps([r.path for r in app_module.routes]) == \
-        '["/", "compare", "glossary", "about"]'
+        '["/", "compare", "answer", "glossary", "about"]'

@@ -8,6 +8,7 @@ import inspect
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from agents_model import metrics, params
@@ -254,3 +255,66 @@ def test_links_between_docs_resolve():
             elif anchor and anchor not in heading_anchors(other.read_text(encoding="utf-8")):
                 broken.append((path.name, f"{target}#{anchor}"))
     assert not broken
+
+
+# --- the answer page ------------------------------------------------------------------------
+
+ANSWER_PAGES = ("answer.md", "answer.nl.md")
+INTERVAL = re.compile(r"([+−-]?[\d,]*\d(?:\.\d+)?) \[([+−-]?[\d,]*\d(?:\.\d+)?), "
+                      r"([+−-]?[\d,]*\d(?:\.\d+)?)\]")
+"""'+0.0172 [−0.0108, +0.0453]' or '1,984 [1,785, 2,183]' (tables use a decimal point)."""
+
+
+def _number(text: str) -> tuple[float, float]:
+    """A shown number and half a unit of its last digit (the rounding it may carry)."""
+    text = text.replace("−", "-").replace(",", "")
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return float(text), 0.5 * 10.0 ** -decimals + 1e-12
+
+
+def answer_intervals(text: str) -> list[tuple[tuple[float, float], ...]]:
+    """Every 'mean [low, high]' of a page, as (value, rounding) triples."""
+    return [tuple(_number(g) for g in m.groups()) for m in INTERVAL.finditer(text)]
+
+
+def shipped_rows() -> np.ndarray:
+    """(mean, low, high) of every row of the answer's shipped tables."""
+    import pandas as pd
+
+    tables = pd.concat([pd.read_csv(DOCS / "answer" / name)
+                        for name in ("differences.csv", "end_summary.csv")])
+    return tables[["mean", "low", "high"]].to_numpy(dtype=float)
+
+
+def in_rows(triple: tuple[tuple[float, float], ...], rows: np.ndarray) -> bool:
+    """Whether a shown interval is some row, each number within its rounding."""
+    match = np.ones(len(rows), dtype=bool)
+    for column, (value, rounding) in enumerate(triple):
+        match &= np.abs(rows[:, column] - value) <= rounding
+    return bool(match.any())
+
+
+@pytest.mark.parametrize("page", ANSWER_PAGES)
+def test_every_interval_on_the_answer_page_is_in_its_shipped_tables(page):
+    rows = shipped_rows()
+    found = answer_intervals((DOCS / page).read_text(encoding="utf-8"))
+    assert len(found) >= 100, page
+    missing = [triple for triple in found if not in_rows(triple, rows)]
+    assert not missing, missing[:3]
+
+
+def test_the_interval_check_rejects_a_number_that_is_not_in_the_tables():
+    rows = np.array([[0.0172, -0.0108, 0.0453], [1984.2, 1785.0, 2183.4]])
+    assert answer_intervals("1,984 [1,785, 2,183]")[0][0] == (1984.0, 0.5 + 1e-12)
+    assert in_rows(answer_intervals("+0.0172 [−0.0108, +0.0453]")[0], rows)
+    assert in_rows(answer_intervals("1,984 [1,785, 2,183]")[0], rows)
+    assert not in_rows(answer_intervals("+0.0173 [−0.0108, +0.0453]")[0], rows)
+    assert not in_rows(answer_intervals("+0.0172 [−0.0108, +0.0463]")[0], rows)
+    assert not answer_intervals("0.42 a month")
+
+
+@pytest.mark.parametrize("page", ANSWER_PAGES)
+def test_the_answer_page_names_the_commands_that_make_its_numbers(page):
+    text = (DOCS / page).read_text(encoding="utf-8")
+    assert "wmo-abm sweep answer --out out/answer" in text
+    assert "wmo-abm report out/answer" in text

@@ -23,6 +23,7 @@ from agents_model import WmoModel, load_scenario
 from agents_model.analysis.calibration import TARGETS
 from agents_model.scenario import CALIBRATED, SCENARIO_ROOT, base_values, list_scenarios
 from agents_model.viz.app import routes
+from agents_model.viz.pages import answer_html
 model = WmoModel(load_scenario("leiden_2015", design="consortium"), rng=3,
                  population_scale=0.05)
 model.run_for(3)
@@ -37,6 +38,7 @@ json.dump({
     "defaults": {k: v for k, v in base_values().items()},
     "kpis": model.kpi_frame().to_dict(orient="list"),
     "routes": [r.path for r in routes],
+    "answer": {lang: answer_html(lang) for lang in ("en", "nl")},
 }, sys.stdout)
 """
 
@@ -56,6 +58,9 @@ def installed(tmp_path_factory):
     (src / "calibration").mkdir()
     for name in ("calibrated.toml", "targets.toml"):
         shutil.copy2(ROOT / "calibration" / name, src / "calibration" / name)
+    (src / "docs").mkdir()
+    for name in ("answer.md", "answer.nl.md"):
+        shutil.copy2(ROOT / "docs" / name, src / "docs" / name)
     proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
                            "--no-build-isolation", "--quiet", "-w", str(work / "dist"), str(src)],
                           capture_output=True, text=True, timeout=600)
@@ -95,7 +100,11 @@ def test_the_installed_copy_reads_its_bundled_files(installed, probe):
     assert probe["governance"] == list_scenarios("governance")
     assert probe["experiments"] == sorted(p.stem for p in
                                           (ROOT / "scenarios" / "experiments").glob("*.toml"))
-    assert probe["routes"] == ["/", "compare", "glossary", "about"]
+    assert probe["routes"] == ["/", "compare", "answer", "glossary", "about"]
+    for lang, name in (("en", "answer.md"), ("nl", "answer.nl.md")):
+        assert (bundled / "docs" / name).is_file()
+        assert probe["answer"][lang].startswith("<h1>"), lang
+    assert "wmo-abm sweep answer" in probe["answer"]["en"]
 
 
 def test_the_installed_copy_has_the_calibrated_defaults_and_the_same_results(probe):

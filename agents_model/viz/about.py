@@ -154,6 +154,9 @@ waiting lists and transformation follow from those responses; no scenario prescr
 
 It helps with one question: **does buying support from fewer strategic partners, or from
 consortia, improve transformation, and at what price in trust, cost, choice and waiting time?**
+The page **The answer** gives the model's answer for the five regions, with numbers, the
+conditions under which it holds, what it costs and what the model cannot say (in the project:
+`docs/answer.md`).
 
 ## How to use the app
 
@@ -191,7 +194,8 @@ and fine for a class; a larger scale gives smoother lines.
   parameter table marks the value as an assumption.
 - Regions are archetypes with round figures; only adult social support (Wmo) is modelled.
 - Outcomes vary with the seed: compare designs over several seeds, not one run.
-- The default parameters are plausible orders of magnitude, not yet calibrated: read absolute
+- The uncertain behavioural parameters are calibrated to ten patterns of the Leiden region
+  (`wmo-abm check-calibration`); other regions are not calibrated separately. Read absolute
   levels with care and compare designs.
 """,
     "nl": """
@@ -206,7 +210,9 @@ wachtlijsten en transformatie volgen uit die reacties; geen scenario schrijft ze
 
 Het model helpt bij één vraag: **verbetert inkopen bij minder strategische partners, of bij
 consortia, de transformatie, en tegen welke prijs in vertrouwen, kosten, keuzevrijheid en
-wachttijd?**
+wachttijd?** De pagina **Het antwoord** geeft het antwoord van het model voor de vijf regio's,
+met getallen, de voorwaarden waaronder het geldt, wat het kost en wat het model niet kan zeggen
+(in het project: `docs/answer.nl.md`).
 
 ## Zo gebruik je de app
 
@@ -246,8 +252,9 @@ en prima voor een klas; een grotere schaal geeft gladdere lijnen.
   waarde in de parametertabel als aanname.
 - Regio's zijn archetypen met ronde getallen; alleen de Wmo voor volwassenen zit in het model.
 - Uitkomsten verschillen per seed: vergelijk modellen over meerdere seeds, niet één run.
-- De standaardparameters zijn plausibele ordes van grootte, nog niet gekalibreerd: lees
-  absolute niveaus met zorg en vergelijk modellen.
+- De onzekere gedragsparameters zijn gekalibreerd op tien patronen van de regio Leiden
+  (`wmo-abm check-calibration`); de andere regio's zijn niet apart gekalibreerd. Lees absolute
+  niveaus met zorg en vergelijk modellen.
 """,
 }
 """The About page in English and Dutch (Markdown)."""

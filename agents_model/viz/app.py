@@ -9,7 +9,14 @@ import solara
 import solara.checks
 import solara.server.settings
 
-from agents_model.viz.pages import AboutPage, ComparePage, GlossaryPage, Layout, SimulatePage
+from agents_model.viz.pages import (
+    AboutPage,
+    AnswerPage,
+    ComparePage,
+    GlossaryPage,
+    Layout,
+    SimulatePage,
+)
 
 # The app works offline and reports nothing to other hosts: no usage statistics, and no
 # installation check from the browser when the server runs in development mode.
@@ -19,6 +26,7 @@ solara.checks.should_perform_solara_check = lambda: False
 routes = [
     solara.Route(path="/", component=SimulatePage, label="Simulate", layout=Layout),
     solara.Route(path="compare", component=ComparePage, label="Compare designs"),
+    solara.Route(path="answer", component=AnswerPage, label="The answer"),
     solara.Route(path="glossary", component=GlossaryPage, label="Glossary"),
     solara.Route(path="about", component=AboutPage, label="About"),
 ]

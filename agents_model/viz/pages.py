@@ -8,6 +8,7 @@ visit to the glossary. Pages:
 
 * :func:`SimulatePage` (``/``): set-up panel, run controls and the views of one run;
 * :func:`ComparePage` (``/compare``): two designs on one region over several seeds;
+* :func:`AnswerPage` (``/answer``): the model's answer to its question (``docs/answer.md``);
 * :func:`GlossaryPage` (``/glossary``): Dutch terms, model terms and mechanisms;
 * :func:`AboutPage` (``/about``): what the model is, how to use and read it, its limits.
 """
@@ -21,7 +22,7 @@ import reacton.ipyvuetify as rv
 import solara
 import solara.lab
 
-from agents_model.scenario import ScenarioError
+from agents_model.scenario import ScenarioError, data_folder
 from agents_model.viz import charts, limits
 from agents_model.viz.about import ABOUT, GLOSSARY, MECHANISMS
 from agents_model.viz.compare import BAND_KPIS, CompareRunner, SameDesigns, check_spec
@@ -50,9 +51,10 @@ from agents_model.viz.components import (
 from agents_model.viz.i18n import LANGS, num, param_label, t
 from agents_model.viz.state import OWN, Message, Session, designs, regions
 
-__all__ = ["NAV", "AboutPage", "ComparePage", "GlossaryPage", "Layout", "SimulatePage"]
+__all__ = ["ANSWER_FILES", "NAV", "AboutPage", "AnswerPage", "ComparePage", "GlossaryPage",
+           "Layout", "SimulatePage", "answer_html"]
 
-NAV: dict[str, str] = {"/": "nav_simulate", "compare": "nav_compare",
+NAV: dict[str, str] = {"/": "nav_simulate", "compare": "nav_compare", "answer": "nav_answer",
                        "glossary": "nav_glossary", "about": "nav_about"}
 """Route path -> text key of its navigation button."""
 
@@ -300,6 +302,30 @@ def GlossaryPage():
         _table([t("col_code", lang), t("col_mechanism", lang)],
                [[code, title_nl if nl else title_en] for code, title_en, title_nl in MECHANISMS],
                "wmo-mechanisms")
+    return main
+
+
+ANSWER_FILES: dict[str, str] = {"en": "answer.md", "nl": "answer.nl.md"}
+"""The answer page's file in ``docs/`` per language."""
+
+
+def answer_html(lang: str) -> str:
+    """The answer page (``docs/answer.md`` or ``docs/answer.nl.md``) as HTML."""
+    path = data_folder("docs") / ANSWER_FILES[lang]
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        text = t("answer_missing", lang).format(path=path)
+    return markdown.markdown(text, extensions=["tables"])
+
+
+@solara.component
+def AnswerPage():
+    """The model's answer to its question, with numbers, conditions and limits."""
+    lang = use_app().session.lang.value
+    with solara.Column(gap="0px") as main:
+        solara.HTML(tag="div", unsafe_innerHTML=answer_html(lang), classes=["wmo-answer"],
+                    style="max-width: 1000px")
     return main
 
 
