@@ -282,7 +282,8 @@ def shipped_rows() -> np.ndarray:
     import pandas as pd
 
     tables = pd.concat([pd.read_csv(DOCS / "answer" / name)
-                        for name in ("differences.csv", "end_summary.csv")])
+                        for name in ("differences.csv", "end_summary.csv",
+                                     "calibration_differences.csv")])
     return tables[["mean", "low", "high"]].to_numpy(dtype=float)
 
 
