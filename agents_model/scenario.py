@@ -18,6 +18,7 @@ from typing import Any
 from agents_model.params import PARAMS, SECTIONS, Param, by_name, defaults
 
 __all__ = [
+    "MAX_SEED",
     "EffectiveDefault",
     "MunicipalitySpec",
     "Scenario",
@@ -32,6 +33,9 @@ __all__ = [
 ]
 
 _PACKAGE = Path(__file__).resolve().parent
+
+MAX_SEED = 2**63 - 1
+"""Largest seed: numpy takes any integer of 0 or more; seeds are stored as 64-bit integers."""
 
 
 def data_folder(name: str) -> Path:
@@ -297,6 +301,8 @@ def read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{path}: not valid TOML ({exc})") from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     except OSError as exc:
         raise ScenarioError(f"{path}: cannot read ({exc.strerror})") from None
 
@@ -307,6 +313,15 @@ def _lookup(key: str, origin: str) -> Param:
     if param is None or (section and section != param.section):
         raise ScenarioError(f"{origin}: unknown key '{key}'; see `wmo-abm params` for all keys")
     return param
+
+
+def _fits_a_float(value: int | float) -> bool:
+    """Whether a number converts to a float (integers beyond about 1e308 do not)."""
+    try:
+        float(value)
+    except OverflowError:
+        return False
+    return True
 
 
 def _coerce(param: Param, value: Any, origin: Any, key: str) -> Any:
@@ -324,6 +339,9 @@ def _coerce(param: Param, value: Any, origin: Any, key: str) -> Any:
         return value
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ScenarioError(f"{where} must be {param.allowed()}, got {value!r}")
+    if not _fits_a_float(value):
+        raise ScenarioError(f"{where} must be {param.allowed()}, got a number of "
+                            f"{len(str(abs(value)))} digits")
     if kind is int and not float(value).is_integer():
         raise ScenarioError(f"{where} must be {param.allowed()}, got {value!r}")
     value = kind(value)
@@ -375,6 +393,9 @@ def _parse_municipalities(table: Any, path: Path) -> list[MunicipalitySpec]:
             where = f"{path}: key 'municipalities[{i}].{key}'"
             ok = isinstance(value, kind) and not (kind is not bool and isinstance(value, bool))
             if kind is float and isinstance(value, int) and not isinstance(value, bool):
+                if not _fits_a_float(value):
+                    raise ScenarioError(f"{where} must be from {low:g} to {high:g}, got a "
+                                        f"number of {len(str(abs(value)))} digits")
                 value, ok = float(value), True
             if not ok:
                 raise ScenarioError(f"{where} must be of type {kind.__name__}, got {value!r}")

@@ -283,3 +283,54 @@ def test_compare_runs_designs_and_prints_differences(tmp_path):
     assert result.exit_code == 0, result.output
     assert "strategic_partners" in result.output
     assert len(finished_runs(out)) == 4
+
+
+@pytest.mark.parametrize("name, folder", [
+    ("../../x", "x"), ("/abs/x", "abs_x"), ("a b/c", "a_b_c"), ("..", "experiment"),
+    ("governance_comparison", "governance_comparison"), ("v1.2-run", "v1.2-run"),
+])
+def test_the_default_results_folder_stays_inside_out(name, folder):
+    from agents_model.cli.running import OUT_ROOT, default_out
+
+    assert default_out(name) == OUT_ROOT / folder
+
+
+def test_a_sweep_named_to_escape_writes_inside_out(tmp_path, monkeypatch):
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    path = work / "e.toml"
+    path.write_text('[experiment]\nname = "../../escaped"\nregions = ["woerden_2017"]\n'
+                    'seeds = 1\nyears = 1\n[fixed]\npopulation_scale = 0.01\n')
+    result = CliRunner().invoke(main, ["sweep", str(path), "--workers", "0", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert len(finished_runs(work / "out" / "escaped")) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["work"]
+
+
+def test_a_sweep_with_failed_runs_exits_1_and_says_which(tmp_path, monkeypatch):
+    from agents_model.model import WmoModel
+
+    step = WmoModel.step
+
+    def failing_step(self):
+        if self.design.procurement == "consortium":
+            raise RuntimeError("injected failure")
+        step(self)
+
+    monkeypatch.setattr(WmoModel, "step", failing_step)
+    path = tmp_path / "e.toml"
+    path.write_text('[experiment]\nname = "half"\nregions = ["woerden_2017"]\n'
+                    'designs = ["open_house", "consortium"]\nseeds = 2\nyears = 1\n'
+                    '[fixed]\npopulation_scale = 0.01\n')
+    args = ["sweep", str(path), "--out", str(tmp_path / "o"), "--workers", "0", "--quiet"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert "2 runs finished now, 0 were already done, 2 failed (of 4)" in result.stdout
+    assert "injected failure" in result.stdout
+    again = CliRunner().invoke(main, args)  # the retry fails again: still status 1
+    assert again.exit_code == 1 and "0 runs finished now, 2 were already done" in again.stdout
+    monkeypatch.setattr(WmoModel, "step", step)
+    healed = CliRunner().invoke(main, args)
+    assert healed.exit_code == 0, healed.output
+    assert "2 runs finished now, 2 were already done, 0 failed (of 4)" in healed.stdout

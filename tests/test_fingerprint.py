@@ -45,8 +45,8 @@ def test_changed_parameter_changes_the_replay():
 @pytest.mark.parametrize("text,message", [
     ("not json", "not valid JSON"),
     ('{"format": "other"}', "not a wmo-abm fingerprint"),
-    ('{"format": "wmo-abm-fingerprint/1", "region": "leiden_2015", "design": "", '
-     '"seed": 1, "months": 0, "parameters": {}}', "months"),
+    ('{"format": "wmo-abm-fingerprint/1", "version": "0.1.0", "region": "leiden_2015", '
+     '"design": "", "seed": 1, "months": 0, "parameters": {}}', "months"),
 ])
 def test_bad_fingerprints_are_refused(tmp_path, text, message):
     path = tmp_path / "fp.json"

@@ -11,8 +11,8 @@ from pathlib import Path
 import click
 
 from agents_model.cli.group import PROG
-from agents_model.cli.running import run_with_progress, runner_options
-from agents_model.scenario import parse_overrides
+from agents_model.cli.running import default_out, run_with_progress, runner_options
+from agents_model.scenario import MAX_SEED, parse_overrides
 
 __all__ = ["compare", "discover", "effects", "points", "report", "sweep"]
 
@@ -27,8 +27,8 @@ def study_options(seeds: int, years: int, root_seed: int, seeds_help: str, out_h
                              show_default=True),
                 click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
                              help="Set a parameter for every run (repeatable)."),
-                click.option("--root-seed", type=int, default=root_seed, show_default=True,
-                             help="Root of the seed sequence."),
+                click.option("--root-seed", type=click.IntRange(0, MAX_SEED), default=root_seed,
+                             show_default=True, help="Root of the seed sequence."),
                 click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path),
                              default=None, help=out_help))):
             func = option(func)
@@ -51,7 +51,7 @@ def sweep(experiment_file: str, out: Path | None, workers: int | None, scheduler
     from agents_model.runner import load_experiment
 
     experiment = load_experiment(experiment_file)
-    out = out or Path("out") / experiment.name
+    out = out or default_out(experiment.name)
     run_with_progress(experiment, out, workers, scheduler, quiet)
     click.echo(f"Results in {out}; a report: {PROG} report {out}")
 
@@ -84,7 +84,7 @@ def compare(region: str, more: tuple[str, ...], designs_flag: bool, seeds: int, 
         years=years, root_seed=root_seed, fixed=parse_overrides(settings),
         baseline=designs[0],
         description=f"{', '.join(designs)} on {region_label}, {seeds} seeds, {years} years")
-    out = out or Path("out") / f"compare_{region_label}_{'_'.join(Path(d).stem for d in designs)}"
+    out = out or default_out(f"compare_{region_label}_{'_'.join(Path(d).stem for d in designs)}")
     run_with_progress(experiment, out, workers, scheduler, quiet)
     click.echo("")
     click.echo(end_summary(read_results(out), baseline=designs[0], spec=experiment.to_dict()))
@@ -156,7 +156,7 @@ def effects(region: str, factors_file: Path | None, seeds: int, years: int,
     factors = load_factors(factors_file or FACTORS_FILE)
     experiment = build_experiment(region, factors, seeds=seeds, years=years,
                                   fixed=parse_overrides(settings), root_seed=root_seed)
-    out = out or Path("out") / experiment.name
+    out = out or default_out(experiment.name)
     run_with_progress(experiment, out, workers, scheduler, quiet)
     path = write_effects(out, factors)
     click.echo(f"Design effects: {path}")
@@ -188,7 +188,7 @@ def discover(region: str, n: int, seeds: int, years: int, max_extra_wait: float,
 
     experiment = build_experiment(region, n=n, seeds=seeds, years=years,
                                   fixed=parse_overrides(settings), root_seed=root_seed)
-    out = out or Path("out") / experiment.name
+    out = out or default_out(experiment.name)
     run_with_progress(experiment, out, workers, scheduler, quiet)
     path = write_discovery(out, max_extra_wait, max_extra_spend)
     click.echo(path.read_text(encoding="utf-8").rstrip("\n"))

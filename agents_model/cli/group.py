@@ -2,7 +2,8 @@
 
 Bad input (an invalid scenario file, an unknown ``--set`` key, a value out of range, an unknown
 region name, a wrong option value) prints one line ``wmo-abm: error: <message>`` on stderr and
-exits with status 2.
+exits with status 2. A command whose runs did not all finish exits with status 1 (the summary
+says which failed), so scripts and CI can tell; 0 means every run finished.
 """
 
 from __future__ import annotations
@@ -14,9 +15,17 @@ import click
 
 from agents_model.scenario import ScenarioError
 
-__all__ = ["PROG", "Group", "fail", "main"]
+__all__ = ["PROG", "Group", "fail", "main", "note_failed_runs"]
 
 PROG = "wmo-abm"
+
+_FAILED_RUNS = [0]
+"""Runs that failed during this invocation of the command line (exit status 1 if any)."""
+
+
+def note_failed_runs(count: int) -> None:
+    """Count runs that failed in this invocation; the exit status becomes 1 (not 0)."""
+    _FAILED_RUNS[0] += count
 
 _NO_ARGS = getattr(click.exceptions, "NoArgsIsHelpError", ())
 
@@ -37,6 +46,7 @@ class Group(click.Group):
         """Run the command line; in standalone mode turn errors into one line and exit."""
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        _FAILED_RUNS[0] = 0
         try:
             rv = super().main(args, prog_name or PROG, complete_var, standalone_mode=False,
                               **extra)
@@ -55,7 +65,8 @@ class Group(click.Group):
         except click.Abort:
             click.echo("Aborted!", err=True)
             sys.exit(1)
-        sys.exit(rv if isinstance(rv, int) else 0)
+        status = rv if isinstance(rv, int) else 0
+        sys.exit(1 if status == 0 and _FAILED_RUNS[0] else status)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})

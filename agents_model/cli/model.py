@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import tomllib
 from pathlib import Path
@@ -23,6 +24,7 @@ from agents_model.cli.group import PROG
 from agents_model.cli.summary import summary
 from agents_model.params import PARAMS, SECTIONS, Param
 from agents_model.scenario import (
+    MAX_SEED,
     SCENARIO_ROOT,
     Scenario,
     effective_defaults,
@@ -70,21 +72,32 @@ def write_frame(frame: Any, path: Path) -> None:
 
 def _check_seed(ctx: click.Context, param: click.Parameter, value: int) -> int:
     """Seeds must be non-negative integers (numpy's rule)."""
-    if value < 0:
-        raise click.BadParameter(f"must be 0 or more, got {value}")
+    if not 0 <= value <= MAX_SEED:
+        raise click.BadParameter(f"must be from 0 to {MAX_SEED}, got {value}")
     return value
 
 
 def _check_out(path: Path | None) -> None:
-    """A KPI table is written to a .parquet or .csv file.
+    """A KPI table is written to a .parquet or .csv file in a folder that can be written.
+
+    Checked before the run, so a long run never ends in an error; nothing is created here.
 
     Raises:
-        click.BadParameter: ``path`` has another extension.
+        click.BadParameter: ``path`` has another extension, or its folder cannot be made or
+            written (a folder given as the file is refused by the option's type).
     """
-    if path is not None and path.suffix.lower() not in OUT_FORMATS:
+    if path is None:
+        return
+    if path.suffix.lower() not in OUT_FORMATS:
         raise click.BadParameter(
             f"cannot write '{path}': the file name must end in .parquet or .csv",
             param_hint="'--out'")
+    folder = path.absolute().parent
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        raise click.BadParameter(f"cannot write '{path}': '{folder}' is not a folder this "
+                                 f"user can write in", param_hint="'--out'")
 
 
 @click.command()

@@ -2,21 +2,38 @@
 
 :func:`runner_options` adds ``--workers``, ``--scheduler`` and ``--quiet`` to a command;
 :func:`run_with_progress` runs an experiment on the executor they choose, with a progress bar on
-stderr, and reports what finished and what failed. Every command that runs experiments
-(``sweep``, ``compare``, ``calibrate``, ``check-calibration``, ``sensitivity``) goes through it.
+stderr, and reports what finished and what failed (failed runs make the exit status 1).
+Every command that runs experiments (``sweep``, ``compare``, ``effects``, ``discover``,
+``calibrate``, ``check-calibration``, ``sensitivity``) goes through it. :func:`default_out`
+names the default results folder under ``out/`` from a name that may hold anything.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Any
 
 import click
 
+from agents_model.cli.group import note_failed_runs
 from agents_model.runner import Experiment, Summary
 
-__all__ = ["run_with_progress", "runner_options", "where_runs_go"]
+__all__ = ["OUT_ROOT", "default_out", "run_with_progress", "runner_options", "where_runs_go"]
+
+OUT_ROOT = Path("out")
+"""Where results go when no ``--out`` is given (relative to the working folder)."""
+
+
+def default_out(name: str) -> Path:
+    """``out/<name>`` with the name made a single safe folder name.
+
+    Anything but letters, digits, ``-``, ``_`` and ``.`` becomes ``_`` and leading or trailing
+    dots and underscores go, so a name such as ``../../x`` or ``/abs/x`` stays inside ``out/``.
+    """
+    safe = re.sub(r"[^\w.-]+", "_", name, flags=re.ASCII).strip("._")
+    return OUT_ROOT / (safe or "experiment")
 
 
 def runner_options(func: Any) -> Any:
@@ -71,6 +88,7 @@ def run_with_progress(experiment: Experiment, out: Path, workers: int | None,
                f"{result.failed} failed (of {result.total}).")
     for run_id, error in result.failures[:10]:
         click.echo(f"  failed {run_id}: {error}")
+    note_failed_runs(result.failed)
     if result.failed:
         click.echo("  (the manifest holds the full error of each failed run; run the same "
                    "command again to retry them)")

@@ -18,7 +18,12 @@ from pathlib import Path
 
 import click
 
-from agents_model.cli.running import run_with_progress, runner_options, where_runs_go
+from agents_model.cli.running import (
+    default_out,
+    run_with_progress,
+    runner_options,
+    where_runs_go,
+)
 
 __all__ = ["sensitivity"]
 
@@ -65,7 +70,7 @@ def sensitivity(method: str, n: int | None, seeds: int, years: int, region: str,
         n = 10 if method == "morris" else 64
     experiment = build_experiment(method, n, seeds=seeds, years=years, region=region,
                                   scale=scale, factors=factors_of(groups))
-    out = out or Path("out") / f"sensitivity_{method}"
+    out = out or default_out(f"sensitivity_{method}")
     plan = (f"{len(experiment.sample_rows)} points x {len(experiment.designs)} designs x "
             f"{seeds} seeds = {len(experiment.runs())} runs")
     result, wall = run_with_progress(experiment, out, workers, scheduler, quiet, plan=plan)

@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from agents_model.scenario import (
+    MAX_SEED,
     SCENARIO_ROOT,
     Scenario,
     ScenarioError,
@@ -152,7 +153,8 @@ class Experiment:
             raise ExperimentError(f"{where}: 'designs' must list at least one design")
         for name, low, high, value in (("seeds", 1, 10_000, self.seeds),
                                        ("years", 1, 50, self.years),
-                                       ("sample_size", 0, 100_000, self.sample_size)):
+                                       ("sample_size", 0, 100_000, self.sample_size),
+                                       ("root_seed", 0, MAX_SEED, self.root_seed)):
             if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
                 raise ExperimentError(f"{where}: key '{name}' must be an integer from {low} to "
                                       f"{high}, got {value!r}")
@@ -283,9 +285,13 @@ def load_experiment(path: str | Path) -> Experiment:
             raise ExperimentError(f"{path}: no such experiment file")
         path = candidate
     try:
-        data = tomllib.loads(path.read_text())
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ExperimentError(f"{path}: not valid TOML ({exc})") from None
+    except UnicodeDecodeError as exc:
+        raise ExperimentError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise ExperimentError(f"{path}: cannot read ({exc.strerror})") from None
     unknown = set(data) - {"experiment", "fixed", "grid", "sample", "rows"}
     if unknown:
         raise ExperimentError(f"{path}: unknown section [{sorted(unknown)[0]}]; allowed: "
@@ -467,8 +473,27 @@ def _write_meta(experiment: Experiment, meta: Path) -> None:
     os.replace(tmp, meta)
 
 
+PARQUET_MAGIC = b"PAR1"
+"""The four bytes a Parquet file starts and ends with."""
+
+
+def looks_like_parquet(path: Path) -> bool:
+    """Whether a file starts and ends like a whole Parquet file (a cut-off write does not)."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4)
+            fh.seek(-4, os.SEEK_END)
+            return head == PARQUET_MAGIC and fh.read(4) == PARQUET_MAGIC
+    except OSError:
+        return False
+
+
 def finished_runs(out: Path) -> set[str]:
-    """Run ids with a manifest row of status ok."""
+    """Run ids with a manifest row of status ok and whole tables.
+
+    A run whose manifest row or tables cannot be read (a damaged or cut-off file) counts as
+    not finished, so the next call computes it again and overwrites the damaged files.
+    """
     done = set()
     folder = out / "manifest"
     if not folder.is_dir():
@@ -478,8 +503,12 @@ def finished_runs(out: Path) -> set[str]:
             row = pd.read_parquet(path)
         except Exception:  # noqa: BLE001 - an unreadable row counts as not finished
             continue
-        if len(row) and row["status"].iloc[0] == "ok":
-            done.add(str(row["run_id"].iloc[0]))
+        if not len(row) or row["status"].iloc[0] != "ok":
+            continue
+        run_id = str(row["run_id"].iloc[0])
+        if all(looks_like_parquet(out / table / f"{run_id}.parquet")
+               for table in ("kpis", "providers")):
+            done.add(run_id)
     return done
 
 
@@ -605,6 +634,20 @@ def _progress(total: int, name: str):
     return tqdm(total=total, desc=name, unit="run", leave=False)
 
 
+def _read_table(path: Path) -> pd.DataFrame:
+    """One stored table.
+
+    Raises:
+        ExperimentError: The file is damaged (names it and how to recompute its run).
+    """
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises several kinds for a bad file
+        raise ExperimentError(
+            f"{path}: not a readable Parquet file ({type(exc).__name__}); run the sweep "
+            f"again to recompute that run") from None
+
+
 def read_results(out: str | Path) -> dict[str, pd.DataFrame]:
     """Read an experiment folder: ``kpis``, ``providers`` and ``manifest`` DataFrames.
 
@@ -620,7 +663,7 @@ def read_results(out: str | Path) -> dict[str, pd.DataFrame]:
     tables = {}
     for name in ("manifest", "kpis", "providers"):
         files = sorted((out / name).glob("*.parquet")) if (out / name).is_dir() else []
-        frame = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True) \
+        frame = pd.concat([_read_table(f) for f in files], ignore_index=True) \
             if files else pd.DataFrame()
         if name != "manifest" and len(frame):
             manifest = tables["manifest"]

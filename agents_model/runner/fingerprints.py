@@ -12,7 +12,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from agents_model.scenario import SCENARIO_ROOT, Scenario, ScenarioError, load_scenario
+from agents_model.scenario import (
+    MAX_SEED,
+    SCENARIO_ROOT,
+    Scenario,
+    ScenarioError,
+    load_scenario,
+)
 
 __all__ = ["FORMAT", "fingerprint", "load_fingerprint", "replay", "scenario_of"]
 
@@ -53,19 +59,23 @@ def load_fingerprint(path: str | Path) -> dict[str, Any]:
     """
     path = Path(path)
     try:
-        data = json.loads(path.read_text())
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     except OSError as exc:
         raise ScenarioError(f"{path}: cannot read ({exc.strerror})") from None
     except json.JSONDecodeError as exc:
         raise ScenarioError(f"{path}: not valid JSON ({exc.msg})") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ScenarioError(f"{path}: not a wmo-abm fingerprint (format {FORMAT})")
-    for key, kind in (("region", str), ("design", str), ("seed", int), ("months", int),
-                      ("parameters", dict)):
+    for key, kind in (("version", str), ("region", str), ("design", str), ("seed", int),
+                      ("months", int), ("parameters", dict)):
         if not isinstance(data.get(key), kind) or isinstance(data.get(key), bool):
             raise ScenarioError(f"{path}: key '{key}' must be of type {kind.__name__}")
     if not data["region"]:
         raise ScenarioError(f"{path}: key 'region' is empty")
+    if not 0 <= data["seed"] <= MAX_SEED:
+        raise ScenarioError(f"{path}: key 'seed' must be an integer from 0 to {MAX_SEED}")
     if not 1 <= data["months"] <= 600:
         raise ScenarioError(f"{path}: key 'months' must be an integer from 1 to 600")
     return data
