@@ -133,3 +133,15 @@ def test_a_cut_off_results_file_is_recomputed_by_the_next_sweep(tmp_path):
     again = run_experiment(experiment, out)
     assert (again.ok, again.skipped) == (1, 1)
     assert victim.read_bytes() == whole
+
+
+def test_a_broken_region_file_is_refused_before_any_run(tmp_path):
+    region = _region_with(tmp_path, "share_75 = 7.0")
+    path = tmp_path / "e.toml"
+    path.write_text(f'[experiment]\nname = "e"\nregions = ["{region}"]\nseeds = 2\nyears = 1\n'
+                    '[fixed]\npopulation_scale = 0.01\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["sweep", str(path), "--out", str(tmp_path / "o"),
+                                       "--workers", "0"])
+    assert result.exit_code == 2, result.output
+    assert "share_75" in result.stderr and "region.toml" in result.stderr
+    assert not (tmp_path / "o").exists()

@@ -168,6 +168,7 @@ class Experiment:
         for design in self.designs:
             if design != OWN_DESIGN:
                 resolve(design, "governance")
+        self.check_scenarios()
         if self.baseline and self.baseline not in self.designs:
             raise ExperimentError(f"{where}: baseline '{self.baseline}' is not among the "
                                   f"designs ({', '.join(self.designs)})")
@@ -196,6 +197,20 @@ class Experiment:
                                       f"with low < high, got {bounds!r}")
             for bound in bounds:
                 base.with_overrides({name: bound}, f"{where} [sample]")
+
+    def check_scenarios(self) -> None:
+        """Load every region under every design with the fixed values, before any run starts.
+
+        A broken region or design file is refused here with its own message, rather than
+        failing every run that uses it.
+
+        Raises:
+            ScenarioError: The first region or design file (or combination) that does not load.
+        """
+        for region in self.regions:
+            for design in self.designs:
+                load_scenario(region, design=None if design == OWN_DESIGN else design,
+                              overrides=self.fixed or None)
 
     def points(self) -> list[dict[str, Any]]:
         """Parameter points: the grid's product x explicit rows, each with every LHS point.
