@@ -19,3 +19,14 @@ def small_model(seed: int = 1, scenario: Scenario | None = None, **overrides) ->
     """A default model at a small population scale."""
     overrides.setdefault("population_scale", SMALL)
     return WmoModel(scenario, rng=seed, **overrides)
+
+
+def crash_on_second_consortium_seed(spec):
+    """A run task whose consortium run of seed 1 kills its worker process (a library crash)."""
+    import os
+
+    from agents_model.runner import execute
+
+    if spec.seed_index == 1 and spec.design == "consortium":
+        os._exit(3)
+    return execute(spec)

@@ -334,3 +334,28 @@ def test_a_sweep_with_failed_runs_exits_1_and_says_which(tmp_path, monkeypatch):
     healed = CliRunner().invoke(main, args)
     assert healed.exit_code == 0, healed.output
     assert "2 runs finished now, 2 were already done, 0 failed (of 4)" in healed.stdout
+
+
+def test_a_run_that_kills_its_worker_fails_alone_and_the_others_finish(tmp_path):
+    from helpers import crash_on_second_consortium_seed
+
+    from agents_model.runner.experiments import RUNNING
+    from agents_model.runner.local import DIED, LocalPool
+
+    exp = tiny(seeds=3)
+    out = tmp_path / "out"
+    pool = LocalPool(2)
+    try:
+        summary = run_experiment(exp, out, executor=pool, task=crash_on_second_consortium_seed)
+        assert (summary.ok, summary.failed) == (5, 1)
+        assert summary.failures[0][1] == DIED.splitlines()[0]
+        again = run_experiment(exp, out, executor=pool, task=crash_on_second_consortium_seed)
+        assert (again.skipped, again.ok, again.failed) == (5, 0, 1)  # tried again, reported
+    finally:
+        pool.shutdown()
+    manifest = read_results(out)["manifest"]
+    failed = manifest[manifest["status"] == "failed"]
+    assert list(failed["design"]) == ["consortium"] and list(failed["seed_index"]) == [1]
+    assert not (out / RUNNING).exists()
+    healed = run_experiment(exp, out)  # without the crash the run finishes
+    assert (healed.ok, healed.failed) == (1, 0)

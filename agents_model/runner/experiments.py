@@ -30,13 +30,12 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import multiprocessing
 import os
 import time
 import tomllib
 import traceback
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -45,6 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from agents_model.runner.local import LocalPool, run_isolated
 from agents_model.scenario import (
     MAX_SEED,
     SCENARIO_ROOT,
@@ -427,8 +427,7 @@ def make_executor(workers: int | None = None, scheduler: str | None = None
         return client.get_executor(), client.close
     if workers == 0:
         return None, lambda: None
-    context = multiprocessing.get_context("forkserver")
-    pool = ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=context)
+    pool = LocalPool(workers)
     return pool, lambda: pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -487,6 +486,9 @@ def _write_meta(experiment: Experiment, meta: Path) -> None:
     tmp.write_text(json.dumps(data, indent=2, sort_keys=True, default=str))
     os.replace(tmp, meta)
 
+
+RUNNING = ".running"
+"""Folder of an experiment's results that marks the runs in flight in local workers."""
 
 PARQUET_MAGIC = b"PAR1"
 """The four bytes a Parquet file starts and ends with."""
@@ -617,30 +619,41 @@ def run_experiment(experiment: Experiment, out: str | Path, executor: Executor |
                     result = {"run_id": spec.run_id, "status": "failed",
                               "error": f"{type(exc).__name__}: {exc}", "duration_s": 0.0}
                 record(spec, result)
+        elif isinstance(executor, LocalPool):
+            run_isolated(executor, todo, task, record, out / RUNNING)
         else:
-            futures = {executor.submit(task, spec): spec for spec in todo}
-            try:
-                for future in as_completed(futures):
-                    spec = futures[future]
-                    try:
-                        result = future.result()
-                    except BrokenProcessPool:
-                        raise
-                    except Exception as exc:  # noqa: BLE001 - recorded, the others go on
-                        result = {"run_id": spec.run_id, "status": "failed",
-                                  "error": f"{type(exc).__name__}: {exc}", "duration_s": 0.0}
-                    record(spec, result)
-            except BrokenProcessPool:
-                for future in futures:
-                    future.cancel()
-                raise ExperimentError(
-                    f"a worker process died; {summary.ok + summary.skipped} of {summary.total} "
-                    f"runs are finished and kept in {out}; run the same command again to "
-                    f"resume") from None
+            _run_on(executor, todo, task, record)
+    except BrokenProcessPool:
+        raise ExperimentError(
+            f"the worker pool broke; {summary.ok + summary.skipped} of {summary.total} runs "
+            f"are finished and kept in {out}; run the same command again to resume") from None
     finally:
         if bar is not None:
             bar.close()
     return summary
+
+
+def _run_on(executor: Executor, todo: list[RunSpec], task: Callable[[RunSpec], dict],
+            record: Callable[[RunSpec, dict], None]) -> None:
+    """Run specs on any executor (a Dask cluster records a lost worker's run as failed)."""
+    futures: dict = {}
+    try:
+        for spec in todo:
+            futures[executor.submit(task, spec)] = spec
+        for future in as_completed(futures):
+            spec = futures[future]
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                raise
+            except Exception as exc:  # noqa: BLE001 - recorded, the others go on
+                result = {"run_id": spec.run_id, "status": "failed",
+                          "error": f"{type(exc).__name__}: {exc}", "duration_s": 0.0}
+            record(spec, result)
+    except BrokenProcessPool:
+        for future in futures:
+            future.cancel()
+        raise
 
 
 def _progress(total: int, name: str):
