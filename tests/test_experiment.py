@@ -359,3 +359,50 @@ def test_a_run_that_kills_its_worker_fails_alone_and_the_others_finish(tmp_path)
     assert not (out / RUNNING).exists()
     healed = run_experiment(exp, out)  # without the crash the run finishes
     assert (healed.ok, healed.failed) == (1, 0)
+
+
+def _session_members(sid: int) -> list[int]:
+    """Processes of a session (Linux /proc)."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == sid:
+            members.append(int(stat.parent.name))
+    return members
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_stop_signal_ends_the_workers_and_keeps_finished_runs(tmp_path, signum):
+    from agents_model.runner.experiments import RUNNING
+
+    spec = tmp_path / "stopme.toml"
+    spec.write_text(SWEEP)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "agents_model", "sweep", str(spec), "--out", str(out),
+           "--workers", "2", "--quiet"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    deadline = time.monotonic() + 120
+    try:
+        while not (finished_runs(out) and any((out / RUNNING).glob("*"))):
+            assert proc.poll() is None, "the sweep ended before it could be stopped"
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert len(_session_members(proc.pid)) >= 3  # the sweep, the forkserver, workers
+        proc.send_signal(signum)
+        _, err = proc.communicate(timeout=20)
+        assert proc.returncode != 0
+        assert b"finished runs are kept" in err
+        end = time.monotonic() + 10
+        while _session_members(proc.pid) and time.monotonic() < end:
+            time.sleep(0.1)
+        assert _session_members(proc.pid) == []
+    finally:
+        for pid in _session_members(proc.pid):
+            os.kill(pid, signal.SIGKILL)
+    kept = finished_runs(out)
+    assert 1 <= len(kept) < 12

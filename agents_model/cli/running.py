@@ -11,7 +11,10 @@ names the default results folder under ``out/`` from a name that may hold anythi
 from __future__ import annotations
 
 import re
+import signal
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +52,25 @@ def runner_options(func: Any) -> Any:
     return func
 
 
+@contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP stop a sweep as Ctrl+C does (finished runs kept, workers ended)."""
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    names = [s for s in ("SIGTERM", "SIGHUP") if hasattr(signal, s)]
+    try:
+        previous = {name: signal.signal(getattr(signal, name), stop) for name in names}
+    except ValueError:  # not the main thread (an app or a test runner): leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)
+
+
 def where_runs_go(workers: int | None, scheduler: str | None) -> str:
     """The executor in words: a Dask scheduler, this process or local workers."""
     if scheduler:
@@ -80,7 +102,13 @@ def run_with_progress(experiment: Experiment, out: Path, workers: int | None,
                f"{out}", err=True)
     start = time.perf_counter()
     try:
-        result = run_experiment(experiment, out, executor, progress=not quiet)
+        with _stopped_by_signals():
+            result = run_experiment(experiment, out, executor, progress=not quiet)
+    except KeyboardInterrupt:
+        click.echo(f"Stopped; the finished runs are kept in {out} (run the same command again "
+                   f"to resume).", err=True)
+        getattr(executor, "terminate", close)()
+        raise
     finally:
         close()
     wall = time.perf_counter() - start

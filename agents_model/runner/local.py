@@ -59,6 +59,17 @@ class LocalPool:
         """Stop the workers."""
         self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
 
+    def terminate(self) -> None:
+        """Stop the workers at once, runs in flight included (after a signal to stop).
+
+        Finished runs are already stored; the runs in flight are computed again on the next
+        call. ``ProcessPoolExecutor`` offers no public way to stop a running call, so its
+        worker processes are terminated directly.
+        """
+        for process in list(getattr(self._pool, "_processes", {}).values()):
+            process.terminate()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
 
 def tracked(task: Callable[[Any], dict], markers: Path, spec: Any) -> dict:
     """Run ``task(spec)`` in a worker, with a marker file that stays if the process dies."""
