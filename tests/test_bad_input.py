@@ -145,3 +145,35 @@ def test_a_broken_region_file_is_refused_before_any_run(tmp_path):
     assert result.exit_code == 2, result.output
     assert "share_75" in result.stderr and "region.toml" in result.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_resuming_after_a_region_file_changed_is_refused(tmp_path):
+    region = _region_with(tmp_path, "share_75 = 0.1")
+    path = tmp_path / "e.toml"
+    path.write_text(f'[experiment]\nname = "e"\nregions = ["{region}"]\nseeds = 2\nyears = 1\n'
+                    '[fixed]\npopulation_scale = 0.01\n', encoding="utf-8")
+    out = tmp_path / "o"
+    args = ["sweep", str(path), "--out", str(out), "--workers", "0", "--quiet"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    Path(region).write_text(Path(region).read_text(encoding="utf-8").replace(
+        "share_75 = 0.1", "share_75 = 0.2"), encoding="utf-8")
+    before = sorted((p.name, p.stat().st_mtime_ns) for p in out.rglob("*"))
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert "other inputs (the file of region" in result.stderr
+    assert sorted((p.name, p.stat().st_mtime_ns) for p in out.rglob("*")) == before
+
+
+def test_resuming_with_other_library_versions_is_refused(tmp_path, monkeypatch):
+    from agents_model.runner import inputs
+
+    experiment = Experiment(name="v", regions=["woerden_2017"], seeds=1, years=1,
+                            fixed={"population_scale": 0.01})
+    run_experiment(experiment, tmp_path / "o")
+    real = inputs.metadata.version
+    monkeypatch.setattr(inputs.metadata, "version",
+                        lambda name: "9.9" if name == "numpy" else real(name))
+    from agents_model.runner import ExperimentError
+
+    with pytest.raises(ExperimentError, match=r"numpy .* -> 9\.9"):
+        run_experiment(experiment, tmp_path / "o")

@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from agents_model.runner.inputs import changes, inputs_of
 from agents_model.runner.local import LocalPool, run_isolated
 from agents_model.scenario import (
     MAX_SEED,
@@ -466,7 +467,13 @@ def prepare_folder(experiment: Experiment, out: Path) -> None:
             raise ExperimentError(
                 f"{out}: was written by wmo-abm {old.get('version')}, this is {__version__}; "
                 f"results of two versions are not mixed: choose another --out folder")
-        if old.get("spec") != experiment.to_dict():
+        changed = changes(old.get("inputs", {}), inputs_of(experiment.regions,
+                                                            experiment.designs))
+        if changed:
+            raise ExperimentError(
+                f"{out}: its finished runs were made with other inputs ({'; '.join(changed)}); "
+                f"results are not mixed: choose another --out folder (nothing was changed)")
+        if old.get("spec") != experiment.to_dict() or "inputs" not in old:
             _write_meta(experiment, meta)
         return
     if out.exists() and any(out.iterdir()):
@@ -481,7 +488,8 @@ def _write_meta(experiment: Experiment, meta: Path) -> None:
     from agents_model import __version__
 
     data = {"name": experiment.name, "hash": experiment.spec_hash(), "version": __version__,
-            "spec": experiment.to_dict()}
+            "spec": experiment.to_dict(),
+            "inputs": inputs_of(experiment.regions, experiment.designs)}
     tmp = meta.with_name(".experiment.json.tmp")
     tmp.write_text(json.dumps(data, indent=2, sort_keys=True, default=str))
     os.replace(tmp, meta)
