@@ -60,7 +60,7 @@ from agents_model.products import (
     PROTECTED_LIVING,
     Product,
 )
-from agents_model.scenario import Scenario, load_scenario
+from agents_model.scenario import Scenario, check_size, load_scenario
 from agents_model.stats import Stats
 
 __all__ = ["WmoModel"]
@@ -101,6 +101,7 @@ class WmoModel(mesa.Model):
             scenario = load_scenario(scenario)
         if overrides:
             scenario = scenario.with_overrides(overrides)
+        check_size(scenario, scenario.region or "scenario")
         self.config = scenario
         self.p = SimpleNamespace(**scenario.values)
         self.kinds = provider_kinds(scenario.values)

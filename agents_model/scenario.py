@@ -19,6 +19,8 @@ from agents_model.params import PARAMS, SECTIONS, Param, by_name, defaults
 
 __all__ = [
     "MAX_SEED",
+    "MAX_SIMULATED_INHABITANTS",
+    "check_size",
     "EffectiveDefault",
     "MunicipalitySpec",
     "Scenario",
@@ -36,6 +38,11 @@ _PACKAGE = Path(__file__).resolve().parent
 
 MAX_SEED = 2**63 - 1
 """Largest seed: numpy takes any integer of 0 or more; seeds are stored as 64-bit integers."""
+
+MAX_SIMULATED_INHABITANTS = 5_000_000
+"""Largest region a model is built for: inhabitants x ``population_scale``. Memory grows with
+it (about 40 bytes per simulated inhabitant, 200 MB at the bound; the largest shipped region,
+Meierij, is 3.9 million at the largest scale, 10)."""
 
 
 def data_folder(name: str) -> Path:
@@ -313,6 +320,21 @@ def _lookup(key: str, origin: str) -> Param:
     if param is None or (section and section != param.section):
         raise ScenarioError(f"{origin}: unknown key '{key}'; see `wmo-abm params` for all keys")
     return param
+
+
+def check_size(scenario: Scenario, origin: str = "scenario") -> None:
+    """Refuse a region too large to build (:data:`MAX_SIMULATED_INHABITANTS`).
+
+    Raises:
+        ScenarioError: Inhabitants x population_scale exceed the bound (says how to shrink it).
+    """
+    scale = scenario.values["population_scale"]
+    simulated = sum(m.population for m in scenario.municipalities) * scale
+    if simulated > MAX_SIMULATED_INHABITANTS:
+        raise ScenarioError(
+            f"{origin}: {simulated:,.0f} simulated inhabitants (population x population_scale "
+            f"{scale:g}) exceed the bound of {MAX_SIMULATED_INHABITANTS:,}; lower "
+            f"population_scale to at most {MAX_SIMULATED_INHABITANTS / simulated * scale:.3g}")
 
 
 def _fits_a_float(value: int | float) -> bool:

@@ -8,6 +8,7 @@ is refused by ``report`` the same way, and a sweep that finds one recomputes its
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -177,3 +178,30 @@ def test_resuming_with_other_library_versions_is_refused(tmp_path, monkeypatch):
 
     with pytest.raises(ExperimentError, match=r"numpy .* -> 9\.9"):
         run_experiment(experiment, tmp_path / "o")
+
+
+def test_a_region_too_large_to_build_is_refused_before_building(tmp_path):
+    from agents_model.model import WmoModel
+    from agents_model.scenario import MAX_SIMULATED_INHABITANTS, ScenarioError
+
+    region = _region_with(tmp_path, "")
+    text = Path(region).read_text(encoding="utf-8")
+    Path(region).write_text(re.sub(r"population = \d+", "population = 20000000", text),
+                            encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", region, "--set", "population_scale=1", "--quiet"])
+    assert result.exit_code == 2, result.output
+    assert "exceed the bound" in result.stderr and "population_scale" in result.stderr
+    with pytest.raises(ScenarioError, match="exceed the bound"):
+        WmoModel(load_scenario(region), population_scale=1.0)
+    fits = MAX_SIMULATED_INHABITANTS / sum(m.population
+                                          for m in load_scenario(region).municipalities)
+    assert WmoModel(load_scenario(region), population_scale=min(fits, 1e-3)).month == 0
+
+
+@pytest.mark.parametrize("name", ["leiden_2015", "meierij_2015", "drenthe_2017",
+                                  "haarlem_2022", "woerden_2017"])
+def test_every_shipped_region_fits_at_the_largest_scale(name):
+    from agents_model.scenario import MAX_SIMULATED_INHABITANTS
+
+    scenario = load_scenario(name)
+    assert sum(m.population for m in scenario.municipalities) * 10 <= MAX_SIMULATED_INHABITANTS

@@ -52,6 +52,7 @@ from agents_model.scenario import (
     Scenario,
     ScenarioError,
     base_values,
+    check_size,
     load_scenario,
     resolve,
 )
@@ -210,8 +211,9 @@ class Experiment:
         """
         for region in self.regions:
             for design in self.designs:
-                load_scenario(region, design=None if design == OWN_DESIGN else design,
-                              overrides=self.fixed or None)
+                scenario = load_scenario(region, design=None if design == OWN_DESIGN else design,
+                                         overrides=self.fixed or None)
+                check_size(scenario, region)
 
     def points(self) -> list[dict[str, Any]]:
         """Parameter points: the grid's product x explicit rows, each with every LHS point.
