@@ -161,8 +161,15 @@ def test_resuming_after_a_region_file_changed_is_refused(tmp_path):
     before = sorted((p.name, p.stat().st_mtime_ns) for p in out.rglob("*"))
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2, result.output
-    assert "other inputs (the file of region" in result.stderr
+    assert "other inputs (the file of region" in result.stderr and "--force-new" in result.stderr
     assert sorted((p.name, p.stat().st_mtime_ns) for p in out.rglob("*")) == before
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    again = CliRunner().invoke(main, [*args, "--force-new"])
+    assert again.exit_code == 0, again.output
+    assert "2 runs finished now, 0 were already done" in again.stdout
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"  # only results removed
+    resumed = CliRunner().invoke(main, args)
+    assert resumed.exit_code == 0 and "0 runs finished now, 2 were already done" in resumed.stdout
 
 
 def test_resuming_with_other_library_versions_is_refused(tmp_path, monkeypatch):

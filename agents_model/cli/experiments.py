@@ -40,9 +40,12 @@ def study_options(seeds: int, years: int, root_seed: int, seeds_help: str, out_h
 @click.argument("experiment_file")
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Results folder (default: out/<experiment name>).")
+@click.option("--force-new", is_flag=True,
+              help="Start again in a results folder whose runs belong to another experiment, "
+                   "other input files or other library versions (its results are removed).")
 @runner_options
-def sweep(experiment_file: str, out: Path | None, workers: int | None, scheduler: str | None,
-          quiet: bool) -> None:
+def sweep(experiment_file: str, out: Path | None, force_new: bool, workers: int | None,
+          scheduler: str | None, quiet: bool) -> None:
     """Run an experiment file (regions x designs x parameters x seeds).
 
     Finished runs are written as they complete; running the same command again resumes and
@@ -52,7 +55,7 @@ def sweep(experiment_file: str, out: Path | None, workers: int | None, scheduler
 
     experiment = load_experiment(experiment_file)
     out = out or default_out(experiment.name)
-    run_with_progress(experiment, out, workers, scheduler, quiet)
+    run_with_progress(experiment, out, workers, scheduler, quiet, force_new=force_new)
     click.echo(f"Results in {out}; a report: {PROG} report {out}")
 
 

@@ -79,8 +79,8 @@ def where_runs_go(workers: int | None, scheduler: str | None) -> str:
 
 
 def run_with_progress(experiment: Experiment, out: Path, workers: int | None,
-                      scheduler: str | None, quiet: bool, plan: str | None = None
-                      ) -> tuple[Summary, float]:
+                      scheduler: str | None, quiet: bool, plan: str | None = None,
+                      force_new: bool = False) -> tuple[Summary, float]:
     """Run an experiment on the chosen executor, reporting progress and failures.
 
     Args:
@@ -90,6 +90,8 @@ def run_with_progress(experiment: Experiment, out: Path, workers: int | None,
         scheduler: Address of a Dask scheduler (overrides ``workers``).
         quiet: No progress bar.
         plan: What is run, in words (default: the number of runs).
+        force_new: Start again in a folder holding results of another experiment, other
+            inputs or another version.
 
     Returns:
         What the runner did, and the wall-clock seconds it took.
@@ -103,7 +105,8 @@ def run_with_progress(experiment: Experiment, out: Path, workers: int | None,
     start = time.perf_counter()
     try:
         with _stopped_by_signals():
-            result = run_experiment(experiment, out, executor, progress=not quiet)
+            result = run_experiment(experiment, out, executor, progress=not quiet,
+                                    force_new=force_new)
     except KeyboardInterrupt:
         click.echo(f"Stopped; the finished runs are kept in {out} (run the same command again "
                    f"to resume).", err=True)

@@ -31,6 +31,7 @@ import hashlib
 import itertools
 import json
 import os
+import shutil
 import time
 import tomllib
 import traceback
@@ -445,44 +446,71 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def prepare_folder(experiment: Experiment, out: Path) -> None:
+RESULT_ENTRIES: tuple[str, ...] = ("experiment.json", "kpis", "providers", "manifest",
+                                   ".running", "report", "points", "effects", "analysis")
+"""What a results folder holds (and ``force_new`` removes): the spec, the run tables and the
+reports written from them."""
+
+
+def prepare_folder(experiment: Experiment, out: Path, force_new: bool = False) -> None:
     """Create the output folder or check it holds this same experiment.
 
-    Raises:
-        ExperimentError: The folder holds a different experiment, or is not a folder.
-    """
-    from agents_model import __version__
+    Args:
+        experiment: The experiment.
+        out: The results folder.
+        force_new: Start again in a folder whose results belong to another experiment, other
+            inputs or another version: its :data:`RESULT_ENTRIES` are removed first.
 
+    Raises:
+        ExperimentError: The folder holds a different experiment, results of other inputs or
+            of another version (without ``force_new``), or is not a folder.
+    """
     if out.exists() and not out.is_dir():
         raise ExperimentError(f"{out}: exists and is not a folder")
     meta = out / "experiment.json"
     if meta.exists():
-        try:
+        mismatch = _mismatch(experiment, meta)
+        if mismatch and not force_new:
+            raise ExperimentError(f"{out}: {mismatch}; choose another --out folder (or, for a "
+                                  f"sweep, start again in this one with --force-new); nothing "
+                                  f"was changed")
+        if not mismatch:
             old = json.loads(meta.read_text())
-        except (OSError, json.JSONDecodeError) as exc:
-            raise ExperimentError(f"{meta}: unreadable ({exc}); choose another --out") from None
-        if old.get("hash") != experiment.spec_hash():
-            raise ExperimentError(
-                f"{out}: holds results of a different experiment ('{old.get('name')}', hash "
-                f"{old.get('hash')}); choose another --out folder (nothing was changed)")
-        if old.get("version") != __version__:
-            raise ExperimentError(
-                f"{out}: was written by wmo-abm {old.get('version')}, this is {__version__}; "
-                f"results of two versions are not mixed: choose another --out folder")
-        changed = changes(old.get("inputs", {}), inputs_of(experiment.regions,
-                                                            experiment.designs))
-        if changed:
-            raise ExperimentError(
-                f"{out}: its finished runs were made with other inputs ({'; '.join(changed)}); "
-                f"results are not mixed: choose another --out folder (nothing was changed)")
-        if old.get("spec") != experiment.to_dict() or "inputs" not in old:
-            _write_meta(experiment, meta)
-        return
-    if out.exists() and any(out.iterdir()):
+            if old.get("spec") != experiment.to_dict() or "inputs" not in old:
+                _write_meta(experiment, meta)
+            return
+        for name in RESULT_ENTRIES:
+            path = out / name
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.exists():
+                path.unlink()
+    if out.exists() and any(out.iterdir()) and not force_new:
         raise ExperimentError(f"{out}: is not empty and holds no experiment; choose another "
                               f"--out folder (nothing was changed)")
     out.mkdir(parents=True, exist_ok=True)
     _write_meta(experiment, meta)
+
+
+def _mismatch(experiment: Experiment, meta: Path) -> str:
+    """Why the results described by ``meta`` are not this experiment's ('' if they are)."""
+    from agents_model import __version__
+
+    try:
+        old = json.loads(meta.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        return f"{meta.name} is unreadable ({exc})"
+    if old.get("hash") != experiment.spec_hash():
+        return (f"holds results of a different experiment ('{old.get('name')}', hash "
+                f"{old.get('hash')})")
+    if old.get("version") != __version__:
+        return (f"was written by wmo-abm {old.get('version')}, this is {__version__}; results "
+                f"of two versions are not mixed")
+    changed = changes(old.get("inputs", {}), inputs_of(experiment.regions, experiment.designs))
+    if changed:
+        return (f"its finished runs were made with other inputs ({'; '.join(changed)}); "
+                f"results are not mixed")
+    return ""
 
 
 def _write_meta(experiment: Experiment, meta: Path) -> None:
@@ -582,7 +610,8 @@ class Summary:
 
 def run_experiment(experiment: Experiment, out: str | Path, executor: Executor | None = None,
                    progress: bool = False, task: Callable[[RunSpec], dict] = execute,
-                   on_result: Callable[[RunSpec, dict], None] | None = None) -> Summary:
+                   on_result: Callable[[RunSpec, dict], None] | None = None,
+                   force_new: bool = False) -> Summary:
     """Run every missing run of an experiment and store the results as they finish.
 
     Args:
@@ -592,6 +621,8 @@ def run_experiment(experiment: Experiment, out: str | Path, executor: Executor |
         progress: Show a tqdm progress bar on stderr.
         task: The worker function (default :func:`execute`).
         on_result: Called in this process after each run is stored.
+        force_new: Start again in a folder holding results that do not belong to this
+            experiment (see :func:`prepare_folder`).
 
     Returns:
         A :class:`Summary`.
@@ -601,7 +632,7 @@ def run_experiment(experiment: Experiment, out: str | Path, executor: Executor |
             finished runs are kept; calling again resumes).
     """
     out = Path(out)
-    prepare_folder(experiment, out)
+    prepare_folder(experiment, out, force_new)
     runs = experiment.runs()
     done = finished_runs(out)
     todo = [spec for spec in runs if spec.run_id not in done]
