@@ -21,7 +21,7 @@ LIBRARIES: tuple[str, ...] = ("wmo-abm", "numpy", "pandas", "mesa", "networkx", 
 
 def inputs_of(regions: list[str], designs: list[str]) -> dict[str, Any]:
     """Digests of the region and design files and the versions of :data:`LIBRARIES`."""
-    from agents_model.runner.experiments import OWN_DESIGN
+    from agents_model.runner.base import OWN_DESIGN
     from agents_model.scenario import resolve
 
     files = {}

@@ -21,7 +21,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DIED", "LocalPool", "run_isolated", "tracked"]
+__all__ = ["DIED", "LocalPool", "record_as_completed", "run_isolated", "tracked"]
 
 DIED = ("the worker process died while running it (out of memory, a crash inside a library or "
         "os._exit); the next call tries it again")
@@ -120,24 +120,35 @@ def run_isolated(pool: LocalPool, todo: list, task: Callable[[Any], dict],
     shutil.rmtree(markers, ignore_errors=True)
 
 
+def record_as_completed(executor: Any, specs: list, call: Callable[[Any], dict],
+                        record: Callable[[Any, dict], None], futures: dict[Future, Any],
+                        recorded: set[str]) -> None:
+    """Submit every spec and record each result as it comes (a raising run as failed).
+
+    ``futures`` and ``recorded`` are filled as it goes, so that after a ``BrokenProcessPool``
+    (which propagates) the caller knows what was submitted and what was stored.
+    """
+    for spec in specs:
+        futures[executor.submit(call, spec)] = spec
+    for future in as_completed(futures):
+        spec = futures[future]
+        try:
+            result = future.result()
+        except BrokenProcessPool:
+            raise
+        except Exception as exc:  # noqa: BLE001 - recorded, the others go on
+            result = _failed(spec, f"{type(exc).__name__}: {exc}")
+        record(spec, result)
+        recorded.add(spec.run_id)
+
+
 def _run_batch(pool: LocalPool, specs: list, call: Callable[[Any], dict],
                record: Callable[[Any, dict], None]) -> set[str] | None:
     """Run specs together; None if all finished, else the run ids recorded before the break."""
     recorded: set[str] = set()
     futures: dict[Future, Any] = {}
     try:
-        for spec in specs:
-            futures[pool.submit(call, spec)] = spec
-        for future in as_completed(futures):
-            spec = futures[future]
-            try:
-                result = future.result()
-            except BrokenProcessPool:
-                raise
-            except Exception as exc:  # noqa: BLE001 - recorded, the others go on
-                result = _failed(spec, f"{type(exc).__name__}: {exc}")
-            record(spec, result)
-            recorded.add(spec.run_id)
+        record_as_completed(pool, specs, call, record, futures, recorded)
     except BrokenProcessPool:
         for future, spec in futures.items():
             if spec.run_id in recorded or not future.done() or future.cancelled():
