@@ -377,37 +377,23 @@ def test_glossary_has_both_meanings_for_every_row():
         assert dutch and model and english and meaning_nl and english != meaning_nl
 
 
-def test_wmo_abm_app_runs_solara_on_localhost(monkeypatch):
-    import subprocess
-
+def test_wmo_abm_app_serves_the_app_in_its_own_process_on_localhost(monkeypatch):
     from click.testing import CliRunner
 
     from agents_model.cli import main
+    from agents_model.viz import server
 
     calls = []
-
-    class FakeProcess:
-        def __init__(self, command, env):
-            calls.append((command, env))
-
-        def wait(self):
-            return 0
-
-        def send_signal(self, signum):
-            pass
-
-    monkeypatch.setattr(subprocess, "Popen", FakeProcess)
+    monkeypatch.setattr(server, "serve", lambda *args: calls.append(args))
     result = CliRunner().invoke(main, ["app"], standalone_mode=False)
     assert result.exception is None, result.output
-    command, env = calls[0]
-    assert command[1:4] == ["-m", "solara", "run"]
-    assert command[4] == "agents_model.viz.app"
-    assert command[command.index("--host") + 1] == "127.0.0.1"
-    assert command[command.index("--port") + 1] == "8765"
-    assert "--production" in command
+    assert calls == [("127.0.0.1", 8765, ())]
+    env = server.solara_env("127.0.0.1", 8765)
+    assert env["SOLARA_APP"] == "agents_model.viz.app"
+    assert env["SOLARA_MODE"] == "production"
     assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
     assert env["SOLARA_KERNEL_CULL_TIMEOUT"] == limits.IDLE_SESSION_TIMEOUT
-    assert "--no-check-version" in command
+    assert env["SOLARA_KERNEL_MAX_PER_SESSION"] == str(limits.MAX_TABS_PER_BROWSER)
 
 
 def test_app_module_builds_no_model_at_import(app_module):

@@ -2,6 +2,7 @@
 defaults and the app, and gives the same results as the source checkout."""
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -44,8 +45,8 @@ json.dump({
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory):
-    """The wheel built from a copy of the sources, unpacked as an installation would be."""
+def wheel(tmp_path_factory):
+    """The wheel built from a copy of the sources."""
     work = tmp_path_factory.mktemp("wheel")
     src = work / "src"
     src.mkdir()
@@ -65,8 +66,14 @@ def installed(tmp_path_factory):
                            "--no-build-isolation", "--quiet", "-w", str(work / "dist"), str(src)],
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
-    (wheel,) = (work / "dist").glob("wmo_abm-*.whl")
-    site = work / "site"
+    (built,) = (work / "dist").glob("wmo_abm-*.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def installed(wheel, tmp_path_factory):
+    """The wheel unpacked as an installation would be."""
+    site = tmp_path_factory.mktemp("site")
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(site)
     return site
@@ -113,3 +120,32 @@ def test_the_installed_copy_has_the_calibrated_defaults_and_the_same_results(pro
                      population_scale=0.05)
     model.run_for(3)
     assert probe["kpis"] == json.loads(json.dumps(model.kpi_frame().to_dict(orient="list")))
+
+
+def test_the_core_install_runs_without_the_app_and_analysis_extras(wheel, tmp_path):
+    """``pip install wmo-abm`` in a fresh environment: no Solara, SALib or matplotlib, and
+    ``wmo-abm run`` works there; ``wmo-abm app`` names the extra it needs (exit 2)."""
+    env = tmp_path / "env"
+    clean = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    subprocess.run([sys.executable, "-m", "venv", str(env)], check=True, timeout=120, env=clean)
+    python, program = env / "bin" / "python", env / "bin" / "wmo-abm"
+    proc = subprocess.run([str(python), "-m", "pip", "install", "--quiet",
+                           "--disable-pip-version-check", str(wheel)],
+                          capture_output=True, text=True, timeout=900, env=clean)
+    assert proc.returncode == 0, proc.stderr
+    listed = subprocess.run([str(python), "-m", "pip", "list", "--format=json"],
+                            capture_output=True, text=True, check=True, timeout=120,
+                            env=clean).stdout
+    names = {row["name"].lower() for row in json.loads(listed)}
+    assert "wmo-abm" in names
+    assert not names & {"solara", "solara-assets", "salib", "matplotlib", "prim", "distributed"}
+    run = subprocess.run([str(program), "run", "leiden_2015", "--years", "1",
+                          "--set", "population_scale=0.05"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=300, env=clean)
+    assert run.returncode == 0, run.stderr
+    assert "Leiden" in run.stdout
+    app = subprocess.run([str(program), "app"], cwd=tmp_path, capture_output=True, text=True,
+                         timeout=120, env=clean)
+    assert app.returncode == 2
+    assert "pip install 'wmo-abm[app]'" in app.stderr
+    assert "Traceback" not in app.stderr

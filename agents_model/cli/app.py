@@ -2,52 +2,49 @@
 
 from __future__ import annotations
 
-import sys
+from urllib.parse import urlsplit
 
 import click
 
-__all__ = ["APP_MODULE", "app"]
+from agents_model.cli.group import PROG
 
-APP_MODULE = "agents_model.viz.app"
-"""The browser app's module, run by ``wmo-abm app`` (installed with the package)."""
+__all__ = ["app"]
+
+
+def _check_origins(ctx: click.Context, param: click.Parameter,
+                   value: tuple[str, ...]) -> tuple[str, ...]:
+    for origin in value:
+        parts = urlsplit(origin)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("",
+                                                                                       "/"):
+            raise click.BadParameter(f"{origin!r} is not an origin such as "
+                                     "https://wmo.example.org or http://10.0.0.5:8765",
+                                     ctx=ctx, param=param)
+    return value
 
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on (the default serves this computer only).")
+              help="Address to listen on (the default serves this computer only; 0.0.0.0 "
+                   "serves a classroom network).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True,
               help="Port to listen on.")
-def app(host: str, port: int) -> int:
+@click.option("--allow-origin", "allowed", multiple=True, callback=_check_origins,
+              metavar="URL", help="Also accept pages served from this origin (the public "
+                                  "address of a reverse proxy); repeatable.")
+def app(host: str, port: int, allowed: tuple[str, ...]) -> None:
     """Start the browser app (Solara) at http://HOST:PORT.
 
     Every browser tab gets its own model; the page works without internet (its front-end
     files are served locally, and the server asks nothing of other hosts: no version check,
-    no usage statistics). The run of a closed tab is dropped after 30 minutes. Stop it with
-    Ctrl+C.
+    no usage statistics). Only pages of the app itself may connect to it (other web pages
+    open in the same browser are refused). The run of a closed tab is dropped after 30
+    minutes. Stop it with Ctrl+C. Needs the 'app' extra.
     """
-    import os
-    import signal
-    import subprocess
+    from agents_model.extras import require
 
-    from agents_model.viz import limits
+    require("app", f"{PROG} app")
+    from agents_model.viz.server import serve
 
-    env = dict(os.environ)
-    env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
-    env.setdefault("SOLARA_THEME_SHOW_BANNER", "False")
-    env.setdefault("SOLARA_KERNEL_CULL_TIMEOUT", limits.IDLE_SESSION_TIMEOUT)
-    env.setdefault("SOLARA_KERNEL_MAX_PER_SESSION", str(limits.MAX_TABS_PER_BROWSER))
-    command = [sys.executable, "-m", "solara", "run", APP_MODULE, "--host", host,
-               "--port", str(port), "--production", "--no-check-version", "--no-open"]
     click.echo(f"Starting the app at http://{host}:{port} (Ctrl+C stops it)")
-    process = subprocess.Popen(command, env=env)
-
-    def forward(signum, _frame):
-        process.send_signal(signum)
-
-    previous = signal.signal(signal.SIGTERM, forward)
-    try:
-        return process.wait()
-    except KeyboardInterrupt:  # the server got the Ctrl+C as well and stops
-        return process.wait()
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    serve(host, port, allowed)

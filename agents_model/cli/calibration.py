@@ -11,7 +11,9 @@ from typing import Any
 
 import click
 
+from agents_model.cli.group import PROG
 from agents_model.cli.running import run_with_progress, runner_options
+from agents_model.extras import require
 
 __all__ = ["calibrate", "check_calibration", "install_calibrated", "targets_options"]
 
@@ -56,6 +58,7 @@ def calibrate(budget: int, seeds: int, rounds: int, pick: str, scale: float,
     the same command again computes only what is missing. Writes OUT/analysis/ (report.md,
     scores, posterior, calibrated.toml).
     """
+    require("analysis", f"{PROG} calibrate")
     from agents_model.analysis.calibration import (
         TARGETS,
         load_targets,

@@ -12,6 +12,7 @@ import click
 
 from agents_model.cli.group import PROG
 from agents_model.cli.running import default_out, run_with_progress, runner_options
+from agents_model.extras import require
 from agents_model.scenario import MAX_SEED, parse_overrides
 
 __all__ = ["compare", "discover", "effects", "points", "report", "sweep"]
@@ -106,6 +107,7 @@ def report(directory: Path, baseline: str | None) -> None:
     mean and 95% interval over seeds, and each design's difference against the baseline,
     paired by seed.
     """
+    require("analysis", f"{PROG} report")
     from agents_model.analysis.report import write_report
 
     path = write_report(directory, baseline=baseline)
@@ -153,6 +155,7 @@ def effects(region: str, factors_file: Path | None, seeds: int, years: int,
 
     Example: wmo-abm effects leiden_2015 --seeds 4 --years 3 --set population_scale=0.05
     """
+    require("analysis", f"{PROG} effects")
     from agents_model.analysis.effects import build_experiment, load_factors, write_effects
     from agents_model.analysis.effects.design import FACTORS_FILE
 
@@ -187,6 +190,7 @@ def discover(region: str, n: int, seeds: int, years: int, max_extra_wait: float,
     extra waiting or --max-extra-spend extra spend. Writes OUT/discover/discover.md, boxes.csv
     and points.csv. Needs the 'analysis' extra (the prim package).
     """
+    require("analysis", f"{PROG} discover")
     from agents_model.analysis.discovery import build_experiment, write_discovery
 
     experiment = build_experiment(region, n=n, seeds=seeds, years=years,

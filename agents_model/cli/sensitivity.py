@@ -18,12 +18,14 @@ from pathlib import Path
 
 import click
 
+from agents_model.cli.group import PROG
 from agents_model.cli.running import (
     default_out,
     run_with_progress,
     runner_options,
     where_runs_go,
 )
+from agents_model.extras import require
 
 __all__ = ["sensitivity"]
 
@@ -61,6 +63,7 @@ def sensitivity(method: str, n: int | None, seeds: int, years: int, region: str,
     partners minus open house and consortium minus open house. Running the same command
     again resumes.
     """
+    require("analysis", f"{PROG} sensitivity")
     from agents_model.analysis.sensitivity import analyse_folder, build_experiment
     from agents_model.analysis.sensitivity.problem import check_method, factors_of
 

@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from agents_model.extras import require
 from agents_model.runner.base import OWN_DESIGN, ExperimentError, short_label
 from agents_model.runner.local import LocalPool, record_as_completed, run_isolated
 from agents_model.runner.storage import (
@@ -409,11 +410,9 @@ def make_executor(workers: int | None = None, scheduler: str | None = None
         ExperimentError: Dask is not installed or the scheduler cannot be reached.
     """
     if scheduler:
-        try:
-            from distributed import Client
-        except ImportError:
-            raise ExperimentError("--scheduler needs Dask: pip install 'wmo-abm[cluster]'"
-                                  ) from None
+        require("cluster", "--scheduler")
+        from distributed import Client
+
         try:
             client = Client(scheduler, timeout="10s")
         except (OSError, TimeoutError, ValueError) as exc:

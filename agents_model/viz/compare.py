@@ -4,7 +4,8 @@ The comparison page runs an :class:`agents_model.runner.Experiment` with two des
 first is the baseline) in a background thread of the visitor's session, in a temporary folder
 of its own that is removed afterwards. Designs share their seeds, so every difference is paired
 by seed, as in ``wmo-abm compare``. At most :data:`limits.COMPARE_SLOTS` comparisons run at once
-on a server; a further one waits for a free slot, so a class can share the machine.
+on a server; a further one waits, and free slots are shared fairly between visitors
+(:mod:`agents_model.viz.slots`), so a class can share the machine.
 
 Statistics come from :mod:`agents_model.analysis.report`; this module turns them into bands
 over time, a table and sentences in English or Dutch.
@@ -35,6 +36,7 @@ from agents_model.runner import Experiment, read_results, run_experiment
 from agents_model.scenario import ScenarioError
 from agents_model.viz import limits
 from agents_model.viz.i18n import fmt, kpi_label, t, unit
+from agents_model.viz.slots import FairSlots
 from agents_model.viz.state import designs, regions
 
 __all__ = [
@@ -57,8 +59,9 @@ BAND_KPIS: tuple[str, ...] = ("transformation_index", "trust_municipality_to_pro
 
 SMOOTHED: frozenset[str] = frozenset({"spend"})
 
-_SLOTS = threading.BoundedSemaphore(limits.COMPARE_SLOTS)
-"""Comparisons running at once on this server (a shared resource, not visitor state)."""
+SLOTS = FairSlots(limits.COMPARE_SLOTS)
+"""Comparisons running at once on this server, shared fairly between visitors (a shared
+resource, not visitor state)."""
 
 
 class Cancelled(Exception):
@@ -179,14 +182,17 @@ def bands(kpis: pd.DataFrame, names: tuple[str, ...] = BAND_KPIS,
 
 def run_comparison(spec: CompareSpec, on_progress: Callable[[int, int], None] | None = None,
                    should_stop: Callable[[], bool] | None = None,
-                   on_wait: Callable[[], None] | None = None) -> CompareResult:
-    """Run a comparison in this thread (waiting for a free server slot first).
+                   on_wait: Callable[[], None] | None = None,
+                   visitor: str = "local") -> CompareResult:
+    """Run a comparison in this thread (waiting for a fair share of the server's slots first).
 
     Args:
         spec: The checked request.
         on_progress: Called with (finished runs, all runs) after each run.
         should_stop: Asked before and after each run; True cancels.
         on_wait: Called when no slot is free and the comparison has to wait.
+        visitor: Who asks (:func:`agents_model.viz.slots.visitor_of`); slots are shared
+            fairly between visitors (:data:`SLOTS`).
 
     Returns:
         The result.
@@ -195,13 +201,8 @@ def run_comparison(spec: CompareSpec, on_progress: Callable[[int, int], None] | 
         Cancelled: ``should_stop`` said so.
     """
     stop = should_stop or (lambda: False)
-    waited = False
-    while not _SLOTS.acquire(timeout=0.25):
-        if stop():
-            raise Cancelled()
-        if not waited and on_wait is not None:
-            on_wait()
-        waited = True
+    if not SLOTS.acquire(visitor, stop, on_wait):
+        raise Cancelled()
     try:
         experiment = spec.experiment()
         total = len(experiment.runs())
@@ -223,7 +224,7 @@ def run_comparison(spec: CompareSpec, on_progress: Callable[[int, int], None] | 
             run_experiment(experiment, folder, executor=None, on_result=after_run)
             tables = read_results(folder)
     finally:
-        _SLOTS.release()
+        SLOTS.release(visitor)
     manifest = tables["manifest"]
     failed = tuple(str(e).splitlines()[0] for e in
                    manifest.loc[manifest["status"] != "ok", "error"]) if len(manifest) else ()
@@ -347,14 +348,18 @@ class Status:
 
 
 class CompareRunner:
-    """Runs one visitor's comparisons in a background thread, one at a time.
+    """Runs one tab's comparisons in a background thread, one at a time.
+
+    Args:
+        visitor: Who the tab belongs to (:func:`agents_model.viz.slots.visitor_of`).
 
     Attributes:
         status: Reactive status (the page redraws on it).
         result: The latest finished result (None before the first).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, visitor: str = "local") -> None:
+        self.visitor = visitor
         self.status: solara.Reactive[Status] = solara.reactive(Status())
         self.result: CompareResult | None = None
         self._cancel = threading.Event()
@@ -385,7 +390,8 @@ class CompareRunner:
             try:
                 result = run_comparison(
                     spec, on_progress=lambda d, n: set_status(phase="running", done=d, total=n),
-                    should_stop=cancel.is_set, on_wait=lambda: set_status(phase="waiting"))
+                    should_stop=cancel.is_set, on_wait=lambda: set_status(phase="waiting"),
+                    visitor=self.visitor)
             except Cancelled:
                 set_status(phase="cancelled")
                 return

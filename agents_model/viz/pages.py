@@ -49,6 +49,7 @@ from agents_model.viz.components import (
     use_app,
 )
 from agents_model.viz.i18n import LANGS, num, param_label, t
+from agents_model.viz.slots import visitor_of
 from agents_model.viz.state import OWN, Message, Session, designs, regions
 
 __all__ = ["ANSWER_FILES", "NAV", "AboutPage", "AnswerPage", "ComparePage", "GlossaryPage",
@@ -73,13 +74,22 @@ def _initial_lang(search: str | None) -> str:
     return "en"
 
 
+def _session_id() -> str:
+    """The browser session (Solara's cookie); ``local`` outside a server (a notebook)."""
+    try:
+        return solara.get_session_id()
+    except RuntimeError:
+        return "local"
+
+
 @solara.component
 def Layout(children=[]):  # noqa: B006 - Solara's layout signature
     """App bar (title, navigation, language) around the page; owns the visitor's state."""
     router = solara.use_router()
     app = solara.use_memo(
         lambda: AppState(Session(lang=solara.reactive(_initial_lang(router.search))),
-                         CompareRunner()), [])
+                         CompareRunner(visitor_of(solara.lab.headers.value,
+                                                  _session_id()))), [])
 
     def cleanup_on_leave():
         def cleanup():
