@@ -2,7 +2,10 @@
 
 The model records events as data (month, kind, details); this module turns them into sentences
 such as "March 2017: Leiderdorp added a contract rule (3 now)" or, in Dutch, "maart 2017:
-Leiderdorp voegde een spelregel toe (nu 3)". Kinds are interface names.
+Leiderdorp voegde een spelregel toe (nu 3)". Kinds are interface names. Providers are named
+short, by kind and number within the kind ("Provider S-17", the 17th small provider; in Dutch
+"Aanbieder K-17"), and the funding and procurement choices by their display names
+(:data:`CHOICE_LABELS`, which the app uses as well).
 """
 
 from __future__ import annotations
@@ -10,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["EVENT_KINDS", "Event", "describe", "month_label"]
+__all__ = ["CHOICE_LABELS", "EVENT_KINDS", "Event", "choice_label", "describe", "month_label",
+           "provider_name"]
 
 
 @dataclass(frozen=True)
@@ -47,10 +51,10 @@ EVENT_KINDS: dict[str, dict[str, str]] = {
                    "nl": "Tarieven met {percent:.1f}% verlaagd ({buyer})"},
     "tariff_raised": {"en": "Tariffs raised by {percent:.1f}% ({buyer})",
                       "nl": "Tarieven met {percent:.1f}% verhoogd ({buyer})"},
-    "procurement_round": {"en": "Procurement round ({procurement}, {funding}) for {buyer}",
-                          "nl": "Inkoopronde ({procurement}, {funding}) voor {buyer}"},
-    "regime_change": {"en": "Regime change: {procurement}, {funding}",
-                      "nl": "Stelselwijziging: {procurement}, {funding}"},
+    "procurement_round": {"en": "Procurement round for {buyer}: {procurement}; {funding}",
+                          "nl": "Inkoopronde voor {buyer}: {procurement}; {funding}"},
+    "regime_change": {"en": "Regime change: {procurement}; {funding}",
+                      "nl": "Stelselwijziging: {procurement}; {funding}"},
     "indications_converted": {"en": "{municipality} converted its clients' indications: "
                                     "{upcoded} of {clients} a level higher",
                               "nl": "{municipality} zette de indicaties van haar cliënten om: "
@@ -64,8 +68,50 @@ MONTHS = {
            "september", "oktober", "november", "december"),
 }
 
-_PROVIDER_KIND_NL = {"large": "Grote aanbieder", "medium": "Middelgrote aanbieder",
-                     "small": "Kleine aanbieder", "cooperative": "Coöperatie"}
+CHOICE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "funding": {
+        "lumpsum": ("Lumpsum per provider", "Lumpsum per aanbieder"),
+        "fee_for_service": ("Fee for service (P×Q)", "P×Q (prijs × uren)"),
+        "per_client": ("Fee per client", "Tarief per cliënt"),
+        "result_based": ("Result-based", "Resultaatgericht"),
+        "population_budget": ("Population budget", "Populatiebekostiging"),
+    },
+    "procurement": {
+        "open_house": ("Open house", "Open house (bestuurlijk contracteren)"),
+        "selective": ("Selective tender", "Selectieve aanbesteding"),
+        "strategic_partners": ("Strategic partners", "Strategisch partnerschap"),
+        "consortium": ("Consortium with a lead contractor", "Consortium met hoofdaannemer"),
+    },
+    "reporting": {
+        "lean": ("Lean", "Licht"),
+        "standard": ("Standard", "Standaard"),
+        "heavy": ("Heavy", "Zwaar"),
+    },
+}
+"""Display names (English, Dutch) of the choices of the text parameters."""
+
+_KIND_LETTERS = {"large": ("L", "G"), "medium": ("M", "M"), "small": ("S", "K"),
+                 "cooperative": ("C", "C")}
+_PROVIDER_WORD = ("Provider", "Aanbieder")
+
+
+def _lang_index(lang: str) -> int:
+    return 1 if lang == "nl" else 0
+
+
+def choice_label(name: str, value: str, lang: str = "en") -> str:
+    """Display name of one choice of a text parameter (falls back to the value)."""
+    pair = CHOICE_LABELS.get(name, {}).get(value)
+    if pair is None:
+        return value.replace("_", " ")
+    return pair[_lang_index(lang)]
+
+
+def provider_name(kind: str, number: int, lang: str = "en") -> str:
+    """Short name of a provider: ``Provider S-17`` (the 17th small one), ``Aanbieder K-17``."""
+    i = _lang_index(lang)
+    letter = _KIND_LETTERS.get(kind, (kind[:1].upper(),) * 2)[i]
+    return f"{_PROVIDER_WORD[i]} {letter}-{number}"
 
 
 def month_label(month: int, start_year: int, lang: str = "en") -> str:
@@ -77,12 +123,14 @@ def month_label(month: int, start_year: int, lang: str = "en") -> str:
 def describe(event: Event, start_year: int, lang: str = "en", with_date: bool = True) -> str:
     """The event as a sentence in English (``en``) or Dutch (``nl``)."""
     details = dict(event.details)
-    if lang == "nl":
-        if "provider_kind" in details:
-            details["provider"] = f"{_PROVIDER_KIND_NL[details['provider_kind']]} " \
-                                  f"{details['provider_id']}"
-        if details.get("buyer") == "the region":
-            details["buyer"] = "de regio"
+    if "provider_number" in details:
+        details["provider"] = provider_name(details["provider_kind"],
+                                            details["provider_number"], lang)
+    for name in ("procurement", "funding"):
+        if name in details:
+            details[name] = choice_label(name, details[name], lang)
+    if lang == "nl" and details.get("buyer") == "the region":
+        details["buyer"] = "de regio"
     text = EVENT_KINDS[event.kind][lang].format(**details)
     if not with_date:
         return text

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+from collections import Counter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -66,6 +67,7 @@ class Market:
         self.offering: list[list[Provider]] = [[] for _ in PRODUCTS]
         self.contract_sets: dict[str, ContractSet] = {}
         self.size_weight: dict[int, float] = {}
+        self.kind_count: Counter[str] = Counter()
         self._sizes: dict[tuple[int, int, float], tuple[list[Provider], list[float]]] = {}
 
     # --- the provider field ---------------------------------------------------------------------
@@ -112,8 +114,9 @@ class Market:
         capacity = [0.0] * len(PRODUCTS)
         for i in offers:
             capacity[i] = size
+        self.kind_count[kind] += 1
         provider = Provider(model, kind, offers, capacity, cost_factor, sigma, innovation, 0.0,
-                            pool_bonus=traits.pooled_clients)
+                            pool_bonus=traits.pooled_clients, number=self.kind_count[kind])
         self.size_weight[provider.unique_id] = size
         self.providers.append(provider)
         self.provider_by_id[provider.unique_id] = provider
@@ -324,7 +327,7 @@ class Market:
         model.ledger.removed_revenue += provider.revenue_total
         model.net.remove_node(provider.unique_id)
         model.log("provider_left", provider=provider.label, provider_kind=provider.kind,
-                  provider_id=provider.unique_id)
+                  provider_id=provider.unique_id, provider_number=provider.number)
         provider.remove()
 
     def entry(self) -> None:
@@ -349,7 +352,7 @@ class Market:
             provider.capacity = [max(MIN_ENTRANT_PLACES, p.entrant_places * p.population_scale)
                                  if c > 0 else 0.0 for c in provider.capacity]
             model.log("provider_entered", provider=provider.label, provider_kind=provider.kind,
-                      provider_id=provider.unique_id)
+                      provider_id=provider.unique_id, provider_number=provider.number)
             if model.terms.procurement.entry_any_time:
                 for key, buyer in self.contract_sets.items():
                     for i in offers:

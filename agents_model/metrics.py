@@ -37,9 +37,12 @@ from typing import TYPE_CHECKING
 from agents_model.products import PRODUCTS, STATES
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from agents_model.model import WmoModel
 
-__all__ = ["KPI_NAMES", "KPI_UNITS", "PROVIDER_COLUMNS", "RATE_KPIS", "WEIGHTINGS", "kpi",
+__all__ = ["KPI_NAMES", "KPI_UNITS", "PROVIDER_COLUMNS", "RATE_KPIS", "UNDEFINED_AT_START",
+           "WEIGHTINGS", "export_frame", "kpi",
            "snapshot", "transformation"]
 
 KPI_UNITS: dict[str, str] = {
@@ -108,6 +111,32 @@ RATE_KPIS: frozenset[str] = frozenset({
     "waiting_months_per_1000", "case_management_hours",
 })
 """Rates over the last twelve months (fewer at the start; 0 in the start row, month 0)."""
+
+UNDEFINED_AT_START: frozenset[str] = RATE_KPIS | frozenset({
+    "hours_delivered_ratio", "cost_per_client", "admin_share",
+})
+"""KPIs that say nothing at month 0 (nothing has been delivered, paid or decided yet): the
+summary shows ``-`` for them and exports leave them empty (:func:`export_frame`)."""
+
+
+def export_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The monthly KPI table as users receive it (CSV or Parquet from the app and the CLI).
+
+    The start row (month 0) leaves :data:`UNDEFINED_AT_START` empty instead of a placeholder
+    0 or 1, and ``year`` is the calendar year of the month (an integer; month 0 belongs to the
+    start year) instead of the fractional year the charts use.
+
+    Args:
+        frame: The table of :meth:`agents_model.WmoModel.kpi_frame`.
+    """
+    out = frame.copy()
+    start_year = int(math.floor(float(out["year"].iloc[0]))) if len(out) else 0
+    months = out["month"].astype("int64")
+    out["year"] = (start_year + (months - 1).clip(lower=0) // 12).astype("int64")
+    start = months == 0
+    columns = [c for c in out.columns if c in UNDEFINED_AT_START]
+    out.loc[start, columns] = float("nan")
+    return out
 
 PROVIDER_COLUMNS: tuple[str, ...] = ("year", "provider", "kind", "clients", "revenue", "margin",
                                      "sigma", "innovation", "contracted", "products")

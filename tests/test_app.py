@@ -121,23 +121,32 @@ def test_dutch_from_the_address(app_module):
     assert "Stap" in button(rc, "wmo-step").children
 
 
-def test_changing_the_region_preset_rebuilds_the_model():
+def test_a_region_preset_is_pending_until_reset_and_then_rebuilds_the_model():
     rc, app = render_with_probe()
     button(rc, "wmo-step").click()
     first = app.session.run.model
     assert len(first.municipalities) == 5
     rc.find(v.Select, class_="wmo-region-select").widget.v_model = "woerden_2017"
+    assert app.session.run.model is first and first.month == 1  # nothing restarted yet
+    assert rc.find(v.Alert, class_="wmo-pending")
+    reset = button(rc, "wmo-reset")
+    assert reset.children[-1] == "Reset with the new settings" and reset.color == "warning"
+    assert rc.find(v.Select, class_="wmo-lever-funding").widget.v_model == "fee_for_service"
+    button(rc, "wmo-reset").click()
     model = app.session.run.model
     assert model is not first
     assert model.month == 0 and len(model.municipalities) == 1
     assert text_of(rc, "wmo-month") == "Month 0 (start, 2017)"
     assert "municipalities: 1" in text_of(rc, "wmo-counts")
-    assert rc.find(v.Select, class_="wmo-lever-funding").widget.v_model == "fee_for_service"
+    assert not rc.find(v.Alert, class_="wmo-pending")
+    assert button(rc, "wmo-reset").children[-1] == "Reset"
 
 
 def test_changing_the_design_preset_takes_its_levers():
     rc, app = render_with_probe()
     rc.find(v.Select, class_="wmo-design-select").widget.v_model = "strategic_partners"
+    assert app.session.run.model.p.procurement != "strategic_partners"
+    button(rc, "wmo-reset").click()
     assert app.session.run.model.p.procurement == "strategic_partners"
     assert app.session.run.model.p.contract_years == 8
 
@@ -154,6 +163,10 @@ def test_out_of_bounds_population_scale_is_refused_and_the_model_kept():
     assert message.type == "error" and "0.25" in message.children[0]
     assert app.session.run.model is model and model.month == 1
     assert text_of(rc, "wmo-month") == "Month 1 (January 2015)"
+    field = rc.find(v.TextField, class_="wmo-population-scale").widget
+    field.v_model = "0.02"  # corrected: the refusal of the last Reset goes
+    assert not rc.find(v.Html, class_="wmo-message").find(v.Alert)
+    assert not rc.find(v.TextField, class_="wmo-population-scale").widget.error_messages
 
 
 def test_lever_change_waits_for_reset():
@@ -205,6 +218,16 @@ def test_compare_page_renders_its_form(app_module):
     assert button(rc, "wmo-compare-run").children[-1] == "Run comparison"
     assert rc.find(v.TextField, class_="wmo-compare-seeds").widget.v_model == \
         str(limits.COMPARE_DEFAULT_SEEDS)
+
+
+def test_a_refused_comparison_message_goes_when_the_field_is_corrected(app_module):
+    rc = render(app_module.routes, "/compare")
+    rc.find(v.TextField, class_="wmo-compare-seeds").widget.v_model = "11"
+    button(rc, "wmo-compare-run").click()
+    message = rc.find(v.Alert, class_="wmo-message")
+    assert message and "10" in str(message.widget.children)
+    rc.find(v.TextField, class_="wmo-compare-seeds").widget.v_model = "3"
+    assert not rc.find(v.Alert, class_="wmo-message")
 
 
 def test_the_answer_page_follows_the_language(app_module):
@@ -399,4 +422,43 @@ def test_wmo_abm_app_serves_the_app_in_its_own_process_on_localhost(monkeypatch)
 def test_app_module_builds_no_model_at_import(app_module):
     assert not any(isinstance(value, (WmoModel, Session)) for value in vars(app_module).values())
     assert json.dumps([r.path for r in app_module.routes]) == \
-        '["/", "compare", "answer", "glossary", "about"]'
+        '["/", "compare", "answer", "effects", "glossary", "about"]'
+
+
+def test_a_forms_difference_is_taken_apart_into_form_and_levers():
+    from agents_model.viz import effects
+
+    parts = effects.decomposition("leiden_2015", "strategic_partners", "transformation_index")
+    assert list(parts) == list(effects.PARTS)
+    packaged, form, levers = parts["packaged"], parts["form"], parts["levers"]
+    assert packaged.mean == pytest.approx(form.mean + levers.mean)
+    assert parts["sanctions"].mean == pytest.approx(
+        packaged.mean - parts["without_sanctions"].mean)
+    for key in ("levers", "sanctions"):  # a difference of two estimates is less certain
+        part = parts[key]
+        assert part.derived
+        assert part.high - part.low > max(packaged.high - packaged.low,
+                                          form.high - form.low)
+    assert not packaged.derived and packaged.low < packaged.mean < packaged.high
+    en = effects.sentences(parts, "Leiden", "Strategic partners", "transformation_index", "en")
+    nl = effects.sentences(parts, "Leiden", "Strategisch partnerschap",
+                           "transformation_index", "nl")
+    assert len(en) == len(nl) == 4 and en != nl
+    assert ("no clear difference" in en[1]) is not form.clear
+    assert effects.decomposition("nowhere", "consortium", "spend") == {}
+    assert effects.sentences({}, "x", "y", "spend", "en") == [i18n.t("effects_no_data", "en")]
+
+
+def test_the_design_effects_page_follows_region_form_and_outcome(app_module):
+    rc = render(app_module.routes, "/effects")
+    table = html_widget(rc, "wmo-effects-table").unsafe_innerHTML
+    assert table.count("<tr>") == 1 + 5 and "As packaged" in table
+    assert "Sanctions: on (against off)" in html_widget(rc, "wmo-effects-levers").unsafe_innerHTML
+    words = html_widget(rc, "wmo-effects-sentences").unsafe_innerHTML
+    rc.find(v.Select, class_="wmo-effects-form").widget.v_model = "consortium"
+    assert html_widget(rc, "wmo-effects-sentences").unsafe_innerHTML != words
+    rc.find(v.Select, class_="wmo-effects-region").widget.v_model = "haarlem_2022"
+    assert not [w for w in rc.find(solara.widgets.HTML).widgets
+                if "wmo-effects-levers" in w._dom_classes]  # the factorial is Leiden's
+    rc.find(v.Select, class_="wmo-effects-kpi").widget.v_model = "waiting_list"
+    assert "waiting list" in html_widget(rc, "wmo-effects-sentences").unsafe_innerHTML.lower()

@@ -233,7 +233,7 @@ def app_server(tmp_path_factory):
                 proc.kill()
                 pytest.fail(f"the app did not start: {log.read_text()}")
             time.sleep(0.3)
-    yield proc, port
+    yield proc, port, log
     if proc.poll() is None:
         proc.kill()
         proc.wait(10)
@@ -255,7 +255,7 @@ def handshake(port, origin, kernel):
 
 
 def test_the_app_refuses_web_sockets_from_other_pages(app_server):
-    _proc, port = app_server
+    _proc, port, _log = app_server
     assert handshake(port, "http://evil.example", "k-evil") == 403
     assert handshake(port, f"http://127.0.0.1:{port}", "k-own") == 101
     assert handshake(port, "https://wmo.example.org", "k-proxy") == 101
@@ -272,7 +272,10 @@ def children(pid):
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
 def test_wmo_abm_app_is_one_process_and_stops_on_sigterm(app_server):
-    proc, _port = app_server
+    proc, _port, log = app_server
+    text = log.read_text()
+    assert "Starting the app at http://127.0.0.1:" in text
+    assert "samesite" not in text.lower(), text  # no cookie warning for a plain-http page
     assert children(proc.pid) == set()  # no wrapper waiting on a child: this is the server
     os.kill(proc.pid, signal.SIGTERM)
     proc.wait(15)

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from agents_model import WmoModel, load_scenario
 from agents_model.cli import main
 from agents_model.events import Event, describe, month_label
+from agents_model.metrics import export_frame
 from agents_model.runner.fingerprints import fingerprint, load_fingerprint, replay
 from agents_model.scenario import ScenarioError
 
@@ -30,7 +31,7 @@ def test_fingerprint_replays_to_the_same_kpis(tmp_path):
     result = CliRunner().invoke(main, ["replay", str(path), "--out", str(out)])
     assert result.exit_code == 0, result.output
     expected = tmp_path / "expected.csv"
-    model.kpi_frame().to_csv(expected, index=False)
+    export_frame(model.kpi_frame()).to_csv(expected, index=False)
     assert out.read_text() == expected.read_text()
 
 
@@ -85,3 +86,54 @@ def test_model_logs_structured_events():
     assert all(isinstance(text, str) for _, text in model.events)
     for event in model.event_log:
         assert describe(event, 2015, "nl")
+
+
+def test_events_name_providers_short_and_choices_by_their_display_names():
+    entered = Event(3, "provider_entered", {"provider": "Provider S-17", "provider_kind": "small",
+                                            "provider_id": 1970, "provider_number": 17})
+    assert describe(entered, 2015) == "March 2015: Provider S-17 entered the market"
+    assert describe(entered, 2015, "nl") == "maart 2015: Aanbieder K-17 kwam op de markt"
+    round_ = Event(12, "procurement_round", {"buyer": "the region", "procurement": "open_house",
+                                             "funding": "per_client"})
+    assert describe(round_, 2015, with_date=False) == \
+        "Procurement round for the region: Open house; Fee per client"
+    assert describe(round_, 2015, "nl", with_date=False) == \
+        "Inkoopronde voor de regio: Open house (bestuurlijk contracteren); Tarief per cliënt"
+
+
+def test_providers_are_numbered_within_their_kind_and_logged_by_that_number():
+    model = WmoModel(load_scenario("leiden_2015"), rng=1, population_scale=0.05)
+    model.run_for(24)
+    for kind in ("large", "medium", "small"):
+        numbers = sorted(q.number for q in model.providers if q.kind == kind)
+        assert len(set(numbers)) == len(numbers) and all(n >= 1 for n in numbers)
+        assert max(numbers, default=0) <= model.market.kind_count[kind]
+    for q in model.providers:
+        assert q.label == f"Provider {dict(large='L', medium='M', small='S')[q.kind]}-{q.number}" \
+            or q.kind == "cooperative"
+    entries = [e for e in model.event_log if e.kind in ("provider_entered", "provider_left")]
+    assert entries
+    for event in entries:
+        text = describe(event, 2015, with_date=False)
+        assert f"-{event.details['provider_number']} " in text
+        assert str(event.details["provider_id"]) not in text
+
+
+def test_exported_kpis_leave_the_start_row_empty_where_nothing_happened_yet(tmp_path):
+    model = WmoModel(load_scenario("woerden_2017"), rng=2, population_scale=0.05)
+    model.run_for(14)
+    frame = model.kpi_frame()
+    assert frame.loc[0, "hours_delivered_ratio"] == 1.0  # the model's placeholder
+    exported = export_frame(frame)
+    assert exported["year"].dtype == "int64"
+    assert list(exported["year"]) == [2017] * 13 + [2018, 2018]  # month 12 is December 2017
+    assert exported.loc[0, ["hours_delivered_ratio", "cost_per_client",
+                            "transformation_index"]].isna().all()
+    assert exported.loc[1:, "hours_delivered_ratio"].notna().all()
+    assert exported.loc[0, "clients_in_care"] == frame.loc[0, "clients_in_care"]
+    out = tmp_path / "k.csv"
+    exported.to_csv(out, index=False)
+    start = out.read_text().splitlines()[1].split(",")
+    header = out.read_text().splitlines()[0].split(",")
+    assert start[header.index("cost_per_client")] == ""
+    assert start[header.index("year")] == "2017"

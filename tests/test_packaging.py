@@ -25,6 +25,7 @@ from agents_model.analysis.calibration import TARGETS
 from agents_model.scenario import CALIBRATED, SCENARIO_ROOT, base_values, list_scenarios
 from agents_model.viz.app import routes
 from agents_model.viz.pages import answer_html
+from agents_model.viz.effects import decomposition, lever_effects
 model = WmoModel(load_scenario("leiden_2015", design="consortium"), rng=3,
                  population_scale=0.05)
 model.run_for(3)
@@ -40,6 +41,8 @@ json.dump({
     "kpis": model.kpi_frame().to_dict(orient="list"),
     "routes": [r.path for r in routes],
     "answer": {lang: answer_html(lang) for lang in ("en", "nl")},
+    "effects": sorted(decomposition("leiden_2015", "consortium", "waiting_list")),
+    "levers": len(lever_effects("transformation_index")),
 }, sys.stdout)
 """
 
@@ -59,8 +62,10 @@ def wheel(tmp_path_factory):
     (src / "calibration").mkdir()
     for name in ("calibrated.toml", "targets.toml"):
         shutil.copy2(ROOT / "calibration" / name, src / "calibration" / name)
-    (src / "docs").mkdir()
-    for name in ("answer.md", "answer.nl.md"):
+    for name in ("answer.md", "answer.nl.md", "answer/differences.csv",
+                 "answer/end_summary.csv", "answer/calibration_differences.csv",
+                 "design_effects/effects.csv"):
+        (src / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / "docs" / name, src / "docs" / name)
     proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
                            "--no-build-isolation", "--quiet", "-w", str(work / "dist"), str(src)],
@@ -107,7 +112,10 @@ def test_the_installed_copy_reads_its_bundled_files(installed, probe):
     assert probe["governance"] == list_scenarios("governance")
     assert probe["experiments"] == sorted(p.stem for p in
                                           (ROOT / "scenarios" / "experiments").glob("*.toml"))
-    assert probe["routes"] == ["/", "compare", "answer", "glossary", "about"]
+    assert probe["routes"] == ["/", "compare", "answer", "effects", "glossary", "about"]
+    assert probe["effects"] == sorted(["packaged", "form", "levers", "without_sanctions",
+                                       "sanctions"])
+    assert probe["levers"] >= 8
     for lang, name in (("en", "answer.md"), ("nl", "answer.nl.md")):
         assert (bundled / "docs" / name).is_file()
         assert probe["answer"][lang].startswith("<h1>"), lang

@@ -351,3 +351,48 @@ def test_end_to_end_on_a_real_tiny_experiment(tmp_path):
     assert set(diffs["kpi"]) == {"transformation_index", "trust_municipality_to_provider",
                                  "active_providers"}
     assert (diffs["n"] == 2).all()
+
+
+def test_report_figures_write_plain_numbers_without_an_offset(tmp_path, monkeypatch):
+    from matplotlib.figure import Figure
+
+    from agents_model.analysis.report import write_report
+
+    big = {"spend": [1_000_000.0, 1_000_020.0, 1_000_040.0],
+           "waiting_list": [10.0, 20.0, 40.0]}  # a narrow range far from 0: an offset's case
+    folder = write_experiment(tmp_path / "big", two_designs({"spend": [5.0, 6.0, 4.0]}, big),
+                              early=1_000_010.0)
+
+    figures = []
+    save = Figure.savefig
+
+    def keep(fig, *args, **kwargs):
+        figures.append(fig)
+        return save(fig, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", keep)
+    write_report(folder)
+    assert figures
+    for fig in figures:
+        fig.canvas.draw()
+        for ax in fig.axes:
+            if not ax.get_visible():
+                continue
+            for axis in (ax.xaxis, ax.yaxis):
+                assert axis.get_offset_text().get_text() == "", (fig._suptitle, axis)
+
+
+def test_plain_ticks_group_thousands_and_leave_years_alone():
+    from agents_model.analysis.output import new_figure, plain_ticks
+
+    fig, axes = new_figure(1, 1, 4, 3)
+    ax = axes[0, 0]
+    ax.plot([2015.0, 2016.5, 2018.0], [1_000_000, 1_500_000, 2_250_000])
+    plain_ticks(ax, "y")
+    plain_ticks(ax, "x", thousands=False)
+    fig.canvas.draw()
+    ys = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    xs = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert any("," in y and y.endswith("000") for y in ys), ys
+    assert all("," not in x for x in xs) and any(x.startswith("201") for x in xs), xs
+    assert ax.yaxis.get_offset_text().get_text() == ""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import mesa
 
 from agents_model.contracts import ContractSet, Terms
+from agents_model.events import provider_name
 from agents_model.products import (
     CARE_COST_SHARE,
     LEVELS,
@@ -108,10 +109,11 @@ class Provider(mesa.Agent):
 
     def __init__(self, model: WmoModel, kind: str, offers: list[int], capacity: list[float],
                  cost_factor: float, sigma: float, innovation: float, reserve: float,
-                 pool_bonus: float = 0.0) -> None:
+                 pool_bonus: float = 0.0, number: int = 0) -> None:
         super().__init__(model)
         self.kind = kind
-        self.label = f"{kind.capitalize()} provider {self.unique_id}"
+        self.number = number
+        self.label = provider_name(kind, number)
         self.offers = sorted(offers)
         self.capacity = list(capacity)
         self.cost_factor = cost_factor

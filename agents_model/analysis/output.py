@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["new_figure", "write_text"]
+__all__ = ["new_figure", "plain_ticks", "write_text"]
 
 
 def new_figure(rows: int, cols: int, width: float, height: float,
@@ -31,6 +31,30 @@ def new_figure(rows: int, cols: int, width: float, height: float,
     fig = Figure(figsize=(width * cols, height * rows), layout=layout)
     FigureCanvasAgg(fig)
     return fig, fig.subplots(rows, cols, squeeze=False)
+
+
+def _plain(value: float, thousands: bool) -> str:
+    """A tick label as a plain number: ``1,250,000``, ``0.35``, ``2016`` (years)."""
+    if thousands and abs(value) >= 1000:
+        return f"{value:,.0f}"
+    if float(value).is_integer():
+        return f"{value:.0f}"
+    return f"{value:.3g}"
+
+
+def plain_ticks(ax: Any, axis: str = "y", thousands: bool = True) -> None:
+    """Tick labels as plain numbers instead of matplotlib's offset (a "1e6" above the axis).
+
+    Args:
+        ax: The axes.
+        axis: ``x``, ``y`` or ``both``.
+        thousands: Group thousands with commas (False for years).
+    """
+    from matplotlib.ticker import FuncFormatter
+
+    formatter = FuncFormatter(lambda value, _pos: _plain(value, thousands))
+    for name in ("x", "y") if axis == "both" else (axis,):
+        getattr(ax, f"{name}axis").set_major_formatter(formatter)
 
 
 def write_text(path: Path, text: str) -> None:

@@ -22,6 +22,7 @@ import click
 from agents_model.analysis.report import align_columns
 from agents_model.cli.group import PROG
 from agents_model.cli.summary import summary
+from agents_model.metrics import export_frame
 from agents_model.params import PARAMS, SECTIONS, Param
 from agents_model.scenario import (
     MAX_SEED,
@@ -138,7 +139,7 @@ def run(region: str, design: str | None, seed: int, years: int | None,
     click.echo("")
     click.echo(summary(model, frame, months))
     if out is not None:
-        write_frame(frame, out)
+        write_frame(export_frame(frame), out)
         click.echo("")
         click.echo(f"Wrote the monthly KPI table ({len(frame)} rows) to {out}")
 
@@ -162,7 +163,7 @@ def replay(fingerprint_file: Path, out: Path | None) -> None:
     frame = model.kpi_frame()
     click.echo(summary(model, frame, data["months"]))
     if out is not None:
-        write_frame(frame, out)
+        write_frame(export_frame(frame), out)
         click.echo(f"Wrote the monthly KPI table ({len(frame)} rows) to {out}")
 
 

@@ -14,7 +14,7 @@ import math
 from typing import Any
 
 from agents_model.analysis.report import align_columns
-from agents_model.metrics import KPI_UNITS
+from agents_model.metrics import KPI_UNITS, UNDEFINED_AT_START
 
 __all__ = ["MONEY_KPIS", "SUMMARY_GROUPS", "WINDOW_KPIS", "summary"]
 
@@ -36,13 +36,8 @@ SUMMARY_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 #: KPIs measured over the past month or twelve months: no value at month 0.
-WINDOW_KPIS = frozenset({
-    "placement_attempts", "refusal_rate_complex", "upcoding_rate", "hours_delivered_ratio",
-    "general_provision_share", "step_down_rate", "cost_per_client", "admin_share",
-    "transformation_index", "transformation_index_outcomes", "transformation_index_access",
-    "transformation_results", "transformation_no_relapse", "transformation_general_provision",
-    "transformation_access", "waiting_months_per_1000", "protected_living_spend_share",
-})
+WINDOW_KPIS = UNDEFINED_AT_START
+"""KPIs shown as ``-`` at month 0 (see :data:`agents_model.metrics.UNDEFINED_AT_START`)."""
 
 #: Money KPIs shown as yearly totals; the value is the row offset of a year's first month
 #: (``spend`` and ``budget`` of month k are in row k).

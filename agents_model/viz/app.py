@@ -13,6 +13,7 @@ from agents_model.viz.pages import (
     AboutPage,
     AnswerPage,
     ComparePage,
+    DesignEffectsPage,
     GlossaryPage,
     Layout,
     SimulatePage,
@@ -27,6 +28,7 @@ routes = [
     solara.Route(path="/", component=SimulatePage, label="Simulate", layout=Layout),
     solara.Route(path="compare", component=ComparePage, label="Compare designs"),
     solara.Route(path="answer", component=AnswerPage, label="The answer"),
+    solara.Route(path="effects", component=DesignEffectsPage, label="What a design is made of"),
     solara.Route(path="glossary", component=GlossaryPage, label="Glossary"),
     solara.Route(path="about", component=AboutPage, label="About"),
 ]

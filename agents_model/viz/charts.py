@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,7 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from agents_model.events import provider_name
 from agents_model.metrics import KPI_UNITS
 from agents_model.products import STATES
 from agents_model.viz import limits
@@ -35,6 +37,9 @@ from agents_model.viz.i18n import (
     t,
     unit,
 )
+
+if TYPE_CHECKING:
+    from agents_model.viz.state import MarketRow
 
 __all__ = [
     "COLORS",
@@ -226,25 +231,28 @@ def kpi_options(kpis: pd.DataFrame, lang: str = "en") -> list[tuple[str, dict]]:
     return panels
 
 
-def market_option(market: Sequence[tuple[int, str, int, bool]], lang: str = "en") -> dict:
+def market_option(market: Sequence[MarketRow], lang: str = "en") -> dict:
     """ECharts option: clients per provider, most first, coloured by kind.
 
     Providers without clients get a short grey stub so that they stay visible.
 
     Args:
-        market: (provider id, kind, clients, contracted) per provider.
+        market: One row per provider (id, kind, number within the kind, clients, contracted).
         lang: ``en`` or ``nl``.
     """
-    rows = sorted(market, key=lambda r: (-r[2], r[0]))
-    clients = np.array([r[2] for r in rows], dtype=float)
+    rows = sorted(market, key=lambda r: (-r.clients, r.id))
+    clients = np.array([r.clients for r in rows], dtype=float)
     total = float(clients.sum())
     top5 = float(clients[:5].sum()) / total if total else 0.0
     stub = max(0.5, float(clients.max()) * 0.01) if len(rows) else 0.5
     data = []
-    for q, kind, n, _contracted in rows:
-        color = KIND_COLORS.get(kind, "#999999") if n else "#BBBBBB"
-        data.append({"value": n if n else stub, "name": f"{provider_kind_label(kind, lang)} {q}",
-                     "itemStyle": {"color": color}, "clients": n})
+    for row in rows:
+        n = row.clients
+        color = KIND_COLORS.get(row.kind, "#999999") if n else "#BBBBBB"
+        kind = provider_kind_label(row.kind, lang)
+        name = f"{provider_name(row.kind, row.number, lang)} ({kind})"
+        data.append({"value": n if n else stub, "name": name, "itemStyle": {"color": color},
+                     "clients": n})
     title = t("market_summary", lang, n=len(rows), empty=int((clients == 0).sum()), top5=top5)
     return {
         "animation": False,

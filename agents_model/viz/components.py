@@ -310,6 +310,8 @@ def RunControls():
     session = use_app().session
     lang = session.lang.value
     session.tick.value  # noqa: B018 - redraw after each step
+    session.draft.value  # noqa: B018 - redraw the Reset button when settings are pending
+    session.applied.value  # noqa: B018 - and after a new run
     view = session.view
     playing = session.playing.value
 
@@ -325,8 +327,8 @@ def RunControls():
             session.speed.value = value
 
     providers = len(view.market)
-    contracted = sum(1 for _, _, _, holds in view.market if holds)
-    active = sum(1 for _, _, clients, _ in view.market if clients)
+    contracted = sum(1 for row in view.market if row.contracted)
+    active = sum(1 for row in view.market if row.clients)
     with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"},
                     classes=["wmo-controls"]) as main:
         solara.Button(t("step", lang), on_click=step, icon_name="mdi-step-forward",
@@ -334,8 +336,11 @@ def RunControls():
         solara.Button(t("pause", lang) if playing else t("play", lang), on_click=toggle_play,
                       icon_name="mdi-pause" if playing else "mdi-play", color="primary",
                       outlined=True, classes=["wmo-play"])
-        solara.Button(t("reset", lang), on_click=lambda: session.apply(),
-                      icon_name="mdi-restart", outlined=True, classes=["wmo-reset"])
+        pending = session.pending()
+        solara.Button(t("reset_pending", lang) if pending else t("reset", lang),
+                      on_click=lambda: session.apply(), icon_name="mdi-restart",
+                      outlined=not pending, color="warning" if pending else None,
+                      classes=["wmo-reset"])
         with solara.ToggleButtonsSingle(value=session.speed.value, on_value=set_speed,
                                         dense=True, classes=["wmo-speed"]):
             for months in limits.PLAY_SPEEDS:
@@ -403,7 +408,8 @@ def NetworkView(view: View, lang: str):
                                             classes=["wmo-network-direction"]):
                 solara.Button(t("direction_mp", lang), value="mp", text=True)
                 solara.Button(t("direction_pm", lang), value="pm", text=True)
-        _caption(t("edges_thinned", lang, shown=shown, total=total) if shown < total
+        _caption(t("edges_thinned", lang, shown=shown, total=total,
+                   baseline=num(view.network.baseline, lang)) if shown < total
                  else t("edges_all", lang, total=total))
         with solara.Div(classes=["wmo-network"], style={"max-width": "780px"}):
             solara.Image(png, width="100%", format="png")

@@ -14,6 +14,7 @@ The texts of the About page (glossary, mechanisms) are in :mod:`agents_model.viz
 
 from __future__ import annotations
 
+from agents_model.events import choice_label
 from agents_model.params import by_name
 from agents_model.products import STATES
 
@@ -54,8 +55,75 @@ _UI: dict[str, tuple[str, str]] = {
     "nav_answer": ("The answer", "Het antwoord"),
     "answer_missing": ("The answer page is missing ({path}).",
                        "De pagina met het antwoord ontbreekt ({path})."),
+    "nav_effects": ("What a design is made of", "Waar een model uit bestaat"),
     "nav_glossary": ("Glossary", "Begrippen"),
     "nav_about": ("About", "Uitleg"),
+    # design effects page
+    "effects_title": ("What a governance form is made of",
+                      "Waar een inkoop- en sturingsmodel uit bestaat"),
+    "effects_intro": (
+        "A form as municipalities buy it comes with levers: strategic partners and consortia "
+        "usually get long contracts, frequent dialogue and sanctions. How much of their "
+        "difference from open house is the procurement form itself, and how much the levers? "
+        "From the shipped results (docs/answer.md: 30 paired seeds, ten years, a quarter of "
+        "the residents), nothing is run here.",
+        "Een model zoals gemeenten het inkopen komt met knoppen: strategische partners en "
+        "consortia krijgen meestal lange contracten, veel overleg en sancties. Hoeveel van hun "
+        "verschil met open house komt van de inkoopvorm zelf, en hoeveel van die knoppen? "
+        "Uit de meegeleverde resultaten (docs/answer.nl.md: 30 gepaarde seeds, tien jaar, een "
+        "kwart van de inwoners); hier wordt niets doorgerekend."),
+    "effects_choose_form": ("Form (against open house)", "Model (tegen open house)"),
+    "effects_kpi": ("Outcome", "Uitkomst"),
+    "effects_part": ("Part", "Deel"),
+    "effects_difference": ("Difference from open house [95% interval]",
+                           "Verschil met open house [95%-interval]"),
+    "part_packaged": ("As packaged (form and its levers)", "Zoals ingekocht (vorm en knoppen)"),
+    "part_form": ("The form itself (with open house's levers)",
+                  "De vorm zelf (met de knoppen van open house)"),
+    "part_levers": ("The levers bought with it (packaged minus form)*",
+                    "De meegekochte knoppen (ingekocht min vorm)*"),
+    "part_without_sanctions": ("As packaged without sanctions", "Zoals ingekocht zonder sancties"),
+    "part_sanctions": ("The sanctions (packaged minus without sanctions)*",
+                       "De sancties (ingekocht min zonder sancties)*"),
+    "effects_derived_note": (
+        "* A difference of two shipped differences. The shipped tables hold intervals, not the "
+        "seeds, so its interval is the wider one of two independent estimates; with the seeds "
+        "paired it would be narrower.",
+        "* Een verschil van twee meegeleverde verschillen. De tabellen bevatten intervallen, "
+        "niet de seeds, dus het interval is het ruimere van twee onafhankelijke schattingen; "
+        "met gepaarde seeds zou het smaller zijn."),
+    "effects_no_data": ("The shipped results have no row for this choice.",
+                        "De meegeleverde resultaten hebben geen rij voor deze keuze."),
+    "effects_packaged": (
+        "In {region}, {design} as packaged changes the {kpi} by {total} against open house.",
+        "In {region} verandert {design} zoals ingekocht {kpi} met {total} ten opzichte van "
+        "open house."),
+    "effects_form": (
+        "The procurement form itself, with open house's contract years, dialogue and no "
+        "sanctions: {value} ({clear}).",
+        "De inkoopvorm zelf, met de contractduur, het overleg en het ontbreken van sancties "
+        "van open house: {value} ({clear})."),
+    "effects_levers": ("The levers bought with it: {value} ({clear}).",
+                       "De meegekochte knoppen: {value} ({clear})."),
+    "effects_sanctions": ("Of those, the sanctions: {value} ({clear}).",
+                          "Daarvan de sancties: {value} ({clear})."),
+    "effects_clear": ("a clear difference", "een duidelijk verschil"),
+    "effects_not_clear": ("no clear difference", "geen duidelijk verschil"),
+    "effects_factorial_title": ("Each lever on its own (Leiden, full factorial)",
+                                "Elke knop afzonderlijk (Leiden, volledig factorieel)"),
+    "effects_factorial_note": (
+        "docs/design_effects.md: every combination of form, contract years, dialogue, "
+        "sanctions and funding on Leiden, 10 paired seeds, 8 years. Each effect compares runs "
+        "that differ in that lever only, averaged over the other levers.",
+        "docs/design_effects.md: elke combinatie van vorm, contractduur, overleg, sancties en "
+        "bekostiging in Leiden, 10 gepaarde seeds, 8 jaar. Elk effect vergelijkt runs die "
+        "alleen in die knop verschillen, gemiddeld over de andere knoppen."),
+    "effects_lever": ("Lever", "Knop"),
+    "lever_against": ("{lever}: {level} (against {reference})",
+                      "{lever}: {level} (tegen {reference})"),
+    "on": ("on", "aan"),
+    "off": ("off", "uit"),
+    "effects_effect": ("Effect [95% interval]", "Effect [95%-interval]"),
     "language": ("Language", "Taal"),
     # set-up panel
     "setup": ("Set-up", "Instellingen"),
@@ -87,6 +155,7 @@ _UI: dict[str, tuple[str, str]] = {
     "play": ("Play", "Afspelen"),
     "pause": ("Pause", "Pauze"),
     "reset": ("Reset", "Opnieuw"),
+    "reset_pending": ("Reset with the new settings", "Opnieuw met de nieuwe instellingen"),
     "speed": ("Speed", "Snelheid"),
     "speed_value": ("{months} mo/tick", "{months} mnd/tik"),
     "month": ("Month {month} ({date})", "Maand {month} ({date})"),
@@ -142,9 +211,11 @@ _UI: dict[str, tuple[str, str]] = {
     "direction": ("Trust shown", "Getoond vertrouwen"),
     "direction_mp": ("of municipalities in providers", "van gemeenten in aanbieders"),
     "direction_pm": ("of providers in municipalities", "van aanbieders in gemeenten"),
-    "edges_thinned": ("{shown} of {total} trust ties drawn: those furthest from the baseline.",
-                      "{shown} van {total} vertrouwensbanden getekend: die het verst van de "
-                      "basiswaarde liggen."),
+    "edges_thinned": ("{shown} of {total} trust ties drawn: those whose trust is furthest from "
+                      "the level it drifts back to without events ({baseline}).",
+                      "{shown} van {total} vertrouwensbanden getekend: die waarvan het "
+                      "vertrouwen het verst ligt van het niveau waarheen het zonder "
+                      "gebeurtenissen terugkeert ({baseline})."),
     "edges_all": ("{total} trust ties drawn.", "{total} vertrouwensbanden getekend."),
     "market_caption": (
         "Clients per provider, largest first. A long tail of providers with few or no clients "
@@ -297,6 +368,7 @@ _PARAM_LABELS: dict[str, tuple[str, str]] = {
     "procurement": ("Procurement form", "Inkoopvorm"),
     "partners": ("Partners per product", "Partners per product"),
     "contract_years": ("Contract length", "Contractduur"),
+    "sanctions": ("Sanctions", "Sancties"),
     "tariff_factor": ("Tariff factor", "Tarieffactor"),
     "budget_ceiling": ("Budget ceiling", "Budgetplafond"),
     "reporting": ("Reporting duties", "Verantwoordingsplicht"),
@@ -380,36 +452,6 @@ def unit(text: str, lang: str = "en") -> str:
     if lang == "nl":
         return _UNITS_NL.get(text, text)
     return "" if text == "-" else text
-
-
-_CHOICES: dict[str, dict[str, tuple[str, str]]] = {
-    "funding": {
-        "lumpsum": ("Lumpsum per provider", "Lumpsum per aanbieder"),
-        "fee_for_service": ("Fee for service (P×Q)", "P×Q (prijs × uren)"),
-        "per_client": ("Fee per client", "Tarief per cliënt"),
-        "result_based": ("Result-based", "Resultaatgericht"),
-        "population_budget": ("Population budget", "Populatiebekostiging"),
-    },
-    "procurement": {
-        "open_house": ("Open house", "Open house (bestuurlijk contracteren)"),
-        "selective": ("Selective tender", "Selectieve aanbesteding"),
-        "strategic_partners": ("Strategic partners", "Strategisch partnerschap"),
-        "consortium": ("Consortium with a lead contractor", "Consortium met hoofdaannemer"),
-    },
-    "reporting": {
-        "lean": ("Lean", "Licht"),
-        "standard": ("Standard", "Standaard"),
-        "heavy": ("Heavy", "Zwaar"),
-    },
-}
-
-
-def choice_label(name: str, value: str, lang: str = "en") -> str:
-    """Label of one choice of a text parameter (falls back to the value)."""
-    pair = _CHOICES.get(name, {}).get(value)
-    if pair is None:
-        return value.replace("_", " ")
-    return pair[1 if lang == "nl" else 0]
 
 
 # --- presets ------------------------------------------------------------------------------------

@@ -48,15 +48,27 @@ from agents_model.viz.components import (
     region_title,
     use_app,
 )
-from agents_model.viz.i18n import LANGS, num, param_label, t
+from agents_model.viz.effects import (
+    EFFECT_KPIS,
+    FORMS,
+    Part,
+    answer_regions,
+    decomposition,
+    factorial_region,
+    lever_effects,
+    part_text,
+)
+from agents_model.viz.effects import sentences as effect_sentences
+from agents_model.viz.i18n import LANGS, choice_label, kpi_label, num, param_label, t
 from agents_model.viz.slots import visitor_of
 from agents_model.viz.state import OWN, Message, Session, designs, regions
 
-__all__ = ["ANSWER_FILES", "NAV", "AboutPage", "AnswerPage", "ComparePage", "GlossaryPage",
-           "Layout", "SimulatePage", "answer_html"]
+__all__ = ["ANSWER_FILES", "NAV", "AboutPage", "AnswerPage", "ComparePage", "DesignEffectsPage",
+           "GlossaryPage", "Layout", "SimulatePage", "answer_html"]
 
 NAV: dict[str, str] = {"/": "nav_simulate", "compare": "nav_compare", "answer": "nav_answer",
-                       "glossary": "nav_glossary", "about": "nav_about"}
+                       "effects": "nav_effects", "glossary": "nav_glossary",
+                       "about": "nav_about"}
 """Route path -> text key of its navigation button."""
 
 
@@ -82,6 +94,19 @@ def _session_id() -> str:
         return "local"
 
 
+APP_CSS = """
+.wmo-setup .v-text-field__details { margin-bottom: 10px; overflow: visible; }
+.wmo-setup .v-messages { min-height: fit-content; }
+.wmo-views .v-slide-group__prev, .wmo-views .v-slide-group__next { display: none !important; }
+.wmo-views .v-slide-group__content { flex-wrap: wrap; flex: 1 1 auto; max-width: 100%;
+                                     transform: none !important; }
+.wmo-views .v-tabs-bar { height: auto; }
+.wmo-views .v-tab { height: 40px; }
+"""
+"""Layout fixes for the Vuetify widgets: long hints under the set-up fields take the room they
+need, and the view tabs wrap onto a second line on a narrow window instead of being clipped."""
+
+
 @solara.component
 def Layout(children=[]):  # noqa: B006 - Solara's layout signature
     """App bar (title, navigation, language) around the page; owns the visitor's state."""
@@ -102,6 +127,7 @@ def Layout(children=[]):  # noqa: B006 - Solara's layout signature
     lang = app.session.lang.value
     route, routes = solara.use_route()
     with solara.Column(gap="0px", classes=["wmo-app"], style={"min-height": "100vh"}) as main:
+        solara.Style(APP_CSS)
         with rv.AppBar(color="#1d4e6f", dark=True, dense=True, flat=True,
                        class_="wmo-appbar", style_="flex: 0 0 auto"):
             rv.ToolbarTitle(children=[t("app_title", lang)], class_="wmo-title")
@@ -136,12 +162,13 @@ def SimulatePage():
         with solara.Column(style={"flex": "1 1 640px", "min-width": "0"}):
             RunControls()
             MessageBar(session.message.value, lang)
-            with solara.lab.Tabs(value=session.tab, lazy=True):
-                for name, component in (("kpis", KpiView), ("network", NetworkView),
-                                        ("market", MarketView), ("flow", FlowView),
-                                        ("events", EventLog), ("export", ExportPanel)):
-                    solara.lab.Tab(t(f"view_{name}", lang), classes=[f"wmo-tab-{name}"],
-                                   children=[component(view, lang)])
+            with solara.Div(classes=["wmo-views"]):
+                with solara.lab.Tabs(value=session.tab, lazy=True):
+                    for name, component in (("kpis", KpiView), ("network", NetworkView),
+                                            ("market", MarketView), ("flow", FlowView),
+                                            ("events", EventLog), ("export", ExportPanel)):
+                        solara.lab.Tab(t(f"view_{name}", lang), classes=[f"wmo-tab-{name}"],
+                                       children=[component(view, lang)])
     return main
 
 
@@ -172,6 +199,14 @@ def ComparePage():
     scale = solara.use_reactive(str(limits.COMPARE_DEFAULT_POPULATION_SCALE))
     problem = solara.use_reactive(None)
 
+    def edit(reactive: solara.Reactive, value: str) -> None:
+        """Take a changed field; the refusal of the last try no longer applies.
+
+        Each field shows its own check as it is typed.
+        """
+        reactive.set(value)
+        problem.value = None
+
     def start() -> None:
         try:
             spec = check_spec(region.value, first.value, second.value, seeds.value,
@@ -200,13 +235,14 @@ def ComparePage():
         solara.Text(t("compare_intro", lang), style={"font-size": "0.9em"})
         with solara.Row(gap="12px", style={"flex-wrap": "wrap"}):
             rv.Select(label=t("region", lang), items=region_items, v_model=region.value,
-                      on_v_model=region.set, class_="wmo-compare-region",
+                      on_v_model=lambda v: edit(region, v), class_="wmo-compare-region",
                       style_="min-width: 220px")
             rv.Select(label=t("baseline_design", lang), items=design_items,
-                      v_model=first.value, on_v_model=first.set, class_="wmo-compare-a",
+                      v_model=first.value, on_v_model=lambda v: edit(first, v),
+                      class_="wmo-compare-a",
                       style_="min-width: 220px")
             rv.Select(label=t("other_design", lang), items=design_items, v_model=second.value,
-                      on_v_model=second.set, class_="wmo-compare-b",
+                      on_v_model=lambda v: edit(second, v), class_="wmo-compare-b",
                       style_="min-width: 220px")
         with solara.Row(gap="12px", style={"flex-wrap": "wrap"}):
             for reactive, key, doc, check, css, name in (
@@ -225,7 +261,8 @@ def ComparePage():
                 }[name]
                 label = param_label(key, lang) if key == "population_scale" else t(key, lang)
                 rv.TextField(label=f"{label} ({bound_text})", v_model=reactive.value,
-                             on_v_model=lambda v, r=reactive: r.set(v or ""), hint=t(doc, lang),
+                             on_v_model=lambda v, r=reactive: edit(r, v or ""),
+                             hint=t(doc, lang),
                              persistent_hint=True, dense=True, class_=css,
                              style_="max-width: 260px",
                              error_messages=bounded_error(reactive.value, check, name, lang))
@@ -312,6 +349,68 @@ def GlossaryPage():
         _table([t("col_code", lang), t("col_mechanism", lang)],
                [[code, title_nl if nl else title_en] for code, title_en, title_nl in MECHANISMS],
                "wmo-mechanisms")
+    return main
+
+
+def _lever_label(factor: str, level: str, reference: str, lang: str) -> str:
+    """``Contract years: 8 (against 3)``, with the display names of forms and funding."""
+
+    def value(v: str) -> str:
+        if factor in ("procurement", "funding"):
+            return choice_label(factor, v, lang)
+        if factor == "sanctions":
+            return t("on" if v in ("True", "true") else "off", lang)
+        return v
+
+    return t("lever_against", lang, lever=param_label(factor, lang), level=value(level),
+             reference=value(reference))
+
+
+@solara.component
+def DesignEffectsPage():
+    """A form's difference from open house taken apart: the form itself and its levers.
+
+    Read from the shipped results (:mod:`agents_model.viz.effects`); nothing runs.
+    """
+    lang = use_app().session.lang.value
+    shipped = answer_regions()
+    region = solara.use_reactive("leiden_2015" if "leiden_2015" in shipped else shipped[0])
+    form = solara.use_reactive(FORMS[0])
+    kpi = solara.use_reactive(EFFECT_KPIS[0])
+    parts = decomposition(region.value, form.value, kpi.value)
+    with solara.Column(gap="8px", classes=["wmo-effects"], style={"max-width": "1000px"}) as main:
+        _title("nav_effects", lang)
+        solara.HTML(tag="h2", unsafe_innerHTML=html.escape(t("effects_title", lang)))
+        solara.Text(t("effects_intro", lang), style={"font-size": "0.9em"})
+        with solara.Row(gap="12px", style={"flex-wrap": "wrap"}):
+            rv.Select(label=t("region", lang), v_model=region.value, on_v_model=region.set,
+                      items=[{"text": region_title(r, lang), "value": r} for r in shipped],
+                      class_="wmo-effects-region", style_="min-width: 220px")
+            rv.Select(label=t("effects_choose_form", lang), v_model=form.value,
+                      on_v_model=form.set, class_="wmo-effects-form", style_="min-width: 220px",
+                      items=[{"text": design_title(d, lang), "value": d} for d in FORMS])
+            rv.Select(label=t("effects_kpi", lang), v_model=kpi.value, on_v_model=kpi.set,
+                      items=[{"text": kpi_label(k, lang), "value": k} for k in EFFECT_KPIS],
+                      class_="wmo-effects-kpi", style_="min-width: 220px")
+        words = effect_sentences(parts, region_title(region.value, lang),
+                                 design_title(form.value, lang), kpi.value, lang)
+        solara.HTML(tag="div", unsafe_innerHTML="".join(f"<p>{html.escape(s)}</p>"
+                                                        for s in words),
+                    classes=["wmo-effects-sentences"])
+        _table([t("effects_part", lang), t("effects_difference", lang)],
+               [[t(f"part_{key}", lang), part_text(part, lang)] for key, part in parts.items()],
+               "wmo-effects-table")
+        solara.Text(t("effects_derived_note", lang), style={"font-size": "0.8em", "color": "#666"})
+        if region.value == factorial_region():
+            solara.HTML(tag="h3", unsafe_innerHTML=html.escape(t("effects_factorial_title",
+                                                                   lang)))
+            rows = lever_effects(kpi.value)
+            _table([t("effects_lever", lang), t("effects_effect", lang)],
+                   [[_lever_label(r.factor, str(r.level), str(r.reference), lang),
+                     part_text(Part("lever", r.mean, r.low, r.high), lang)]
+                    for r in rows.itertuples()], "wmo-effects-levers")
+            solara.Text(t("effects_factorial_note", lang),
+                        style={"font-size": "0.8em", "color": "#666"})
     return main
 
 

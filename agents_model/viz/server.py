@@ -16,6 +16,7 @@ to share the comparison slots fairly between visitors (:mod:`agents_model.viz.sl
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -147,6 +148,11 @@ def serve(host: str, port: int, allowed_origins: Iterable[str] = ()) -> None:
     """
     for key, value in solara_env(host, port).items():
         os.environ.setdefault(key, value)
+    # Solara warns on every page served over plain http on an address other than "localhost"
+    # that it falls back to SameSite=Lax cookies; Lax is what this app wants (it is not meant
+    # to be embedded in another site's frame), so the warning says nothing to its users.
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https",
+                            category=UserWarning)
     import solara.server.settings as settings
     import uvicorn
 

@@ -22,12 +22,13 @@ import time
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 import solara
 
 from agents_model.events import Event
+from agents_model.metrics import export_frame
 from agents_model.model import WmoModel
 from agents_model.params import by_name
 from agents_model.runner import fingerprint
@@ -39,6 +40,7 @@ from agents_model.viz.layout import extend_layout, graph_layout
 __all__ = [
     "OWN",
     "Draft",
+    "MarketRow",
     "Message",
     "NetworkData",
     "Run",
@@ -68,6 +70,10 @@ class Message:
     key: str
     values: tuple[tuple[str, Any], ...] = ()
     level: str = "error"
+
+
+REFUSALS = frozenset({"out_of_bounds", "invalid_setting"})
+"""Message keys that refuse a Reset (cleared when the visitor edits the settings)."""
 
 
 @dataclass(frozen=True)
@@ -197,6 +203,24 @@ def validate(draft: Draft) -> RunSettings:
 # --- snapshots ----------------------------------------------------------------------------------
 
 
+class MarketRow(NamedTuple):
+    """One provider in the market view.
+
+    Attributes:
+        id: Provider id.
+        kind: Provider kind.
+        number: Number within its kind (its short name, ``Provider S-17``).
+        clients: Clients in care.
+        contracted: Whether it holds a contract.
+    """
+
+    id: int
+    kind: str
+    number: int
+    clients: int
+    contracted: bool
+
+
 @dataclass(frozen=True)
 class NodeInfo:
     """One node of the network picture.
@@ -252,7 +276,7 @@ class View:
         years: The scenario's run length in years.
         kpis: Monthly KPI table (month 0 first).
         network: The trust network.
-        market: (provider id, kind, clients, contracted), most clients first.
+        market: One :class:`MarketRow` per provider, most clients first.
         events: The event log, oldest first.
         municipalities: Number of municipalities.
         step_ms: Mean time of the last model steps, in milliseconds.
@@ -264,7 +288,7 @@ class View:
     years: int
     kpis: pd.DataFrame
     network: NetworkData
-    market: tuple[tuple[int, str, int, bool], ...]
+    market: tuple[MarketRow, ...]
     events: tuple[Event, ...]
     municipalities: int
     step_ms: float = 0.0
@@ -373,8 +397,9 @@ class Run:
             model = self.model
             self.positions = extend_layout(self.positions, model.network.nodes)
             contracted = model.market.contracted_ids()
-            market = sorted(((q.unique_id, q.kind, q.n_clients(), q.unique_id in contracted)
-                             for q in model.providers), key=lambda r: (-r[2], r[0]))
+            market = sorted((MarketRow(q.unique_id, q.kind, q.number, q.n_clients(),
+                                       q.unique_id in contracted)
+                             for q in model.providers), key=lambda r: (-r.clients, r.id))
             return View(
                 run_id=self.run_id, month=model.month, start_year=int(model.p.start_year),
                 years=int(model.p.years), kpis=model.kpi_frame(),
@@ -391,14 +416,14 @@ class Run:
 
 
 def kpi_csv(view: View) -> str:
-    """The view's monthly KPIs as CSV text."""
-    return view.kpis.to_csv(index=False)
+    """The view's monthly KPIs as CSV text (as the CLI's ``--out`` writes them)."""
+    return export_frame(view.kpis).to_csv(index=False)
 
 
 def kpi_parquet(view: View) -> bytes:
     """The view's monthly KPIs as Parquet bytes."""
     buffer = io.BytesIO()
-    view.kpis.to_parquet(buffer, index=False)
+    export_frame(view.kpis).to_parquet(buffer, index=False)
     return buffer.getvalue()
 
 
@@ -479,7 +504,14 @@ class Session:
         return True
 
     def choose_preset(self, region: str | None = None, design: str | None = None) -> bool:
-        """Pick a region or design preset: its levers replace the draft's, and the run restarts."""
+        """Pick a region or design preset: its levers replace the draft's.
+
+        The run changes on Reset, like every other setting; the set-up panel and the Reset
+        button mark the change as pending.
+
+        Returns:
+            Whether the preset could be read.
+        """
         old = self.draft.value
         region = region or old.region
         design = design or old.design
@@ -488,17 +520,26 @@ class Session:
         except ScenarioError as exc:
             self.message.value = Message("invalid_setting", (("message", str(exc)),))
             return False
-        draft = replace(old, region=region, design=design, levers=levers)
-        self.draft.value = draft
-        return self.apply(draft)
+        self._edit(replace(old, region=region, design=design, levers=levers))
+        return True
 
     def set_lever(self, name: str, value: Any) -> None:
         """Change one lever of the draft (the run changes on Reset)."""
-        self.draft.value = self.draft.value.with_lever(name, value)
+        self._edit(self.draft.value.with_lever(name, value))
 
     def set_text(self, name: str, text: str) -> None:
         """Change the population scale or seed as typed (checked on Reset)."""
-        self.draft.value = replace(self.draft.value, **{name: text})
+        self._edit(replace(self.draft.value, **{name: text}))
+
+    def _edit(self, draft: Draft) -> None:
+        """Take a changed draft; a refusal of the last Reset no longer applies.
+
+        Each field shows its own check as it is typed.
+        """
+        self.draft.value = draft
+        message = self.message.value
+        if message is not None and message.key in REFUSALS:
+            self.message.value = None
 
     def pending(self) -> bool:
         """Whether the draft differs from the settings of the running model."""

@@ -201,7 +201,7 @@ def test_language_switch_replaces_the_labels(offline, app_url):
     offline.assert_offline()
 
 
-def test_region_preset_rebuilds_the_model(offline, app_url):
+def test_region_preset_is_pending_until_reset_then_rebuilds_the_model(offline, app_url):
     page = open_app(offline, app_url)
     step(page, 2)
     counts = page.locator(".wmo-counts")
@@ -209,6 +209,11 @@ def test_region_preset_rebuilds_the_model(offline, app_url):
     before = counts.inner_text()
     pixels = kpi_pixels(page)
     choose(page, "wmo-region-select", "Woerden 2017")
+    expect(page.locator(".wmo-pending")).to_be_visible()
+    expect(page.locator(".wmo-reset")).to_have_text("Reset with the new settings")
+    expect(page.locator(".wmo-month")).to_have_text("Month 2 (February 2015)")
+    page.locator(".wmo-reset").click()
+    expect(page.locator(".wmo-pending")).to_have_count(0)
     expect(page.locator(".wmo-month")).to_have_text("Month 0 (start, 2017)")
     expect(counts).to_contain_text("municipalities: 1 ")
     assert counts.inner_text() != before
@@ -259,6 +264,9 @@ def test_exported_fingerprint_replays_to_the_exported_kpis(offline, app_url, tmp
     app_kpis = pd.read_csv(io.StringIO(app_text))
     replayed = pd.read_csv(io.StringIO(replay_text))
     assert list(app_kpis["month"]) == [0, 1, 2, 3]
+    assert list(app_kpis["year"]) == [2015] * 4  # calendar years, whole numbers
+    assert app_kpis.loc[0, ["cost_per_client", "hours_delivered_ratio"]].isna().all()
+    assert app_kpis.loc[1:, "cost_per_client"].notna().all()
     assert list(replayed.columns) == list(app_kpis.columns)
     pd.testing.assert_frame_equal(replayed, app_kpis, check_exact=True)
     assert replay_text == app_text
@@ -297,6 +305,15 @@ def test_play_runs_until_paused_and_the_screenshot(offline, app_url, tmp_path):
         out = Path(target)
         out = out if out.is_absolute() else ROOT / out
         out.write_bytes(path.read_bytes())
+
+    page.locator(".wmo-tab-events").click()
+    log = page.locator(".wmo-events")
+    expect(log).to_contain_text(re.compile(r"Provider [LMSC]-\d+ (entered|left) the market"))
+    text = log.inner_text()
+    assert not re.search(r"provider \d{3,}|open_house|per_client|fee_for_service", text), \
+        text[:500]
+    page.locator(".wmo-lang-toggle button", has_text="Nederlands").click()
+    expect(log).to_contain_text(re.compile(r"Aanbieder [GMKC]-\d+ (kwam op|verliet) de markt"))
     offline.assert_offline()
 
 
@@ -313,3 +330,40 @@ def test_the_offline_check_catches_other_hosts(offline_browser):
         context.close()
     assert refused
     assert caught == ["http://wmo-abm.invalid/x"]
+
+
+def test_set_up_hints_and_the_view_tabs_fit(offline, app_url):
+    page = open_app(offline, app_url)
+    hint = page.locator(".wmo-population-scale .v-messages").bounding_box()
+    seed_label = page.locator(".wmo-seed label").bounding_box()
+    assert hint and seed_label
+    assert hint["y"] + hint["height"] <= seed_label["y"] + 1, (hint, seed_label)
+    for width in (1400, 1000, 760):
+        page.set_viewport_size({"width": width, "height": 900})
+        export = page.locator(".wmo-tab-export")
+        expect(export).to_be_visible()
+        tab = export.bounding_box()
+        bar = page.locator(".wmo-views .v-slide-group__wrapper").bounding_box()
+        assert tab and bar
+        inside = bar["x"] - 1 <= tab["x"] and \
+            tab["x"] + tab["width"] <= bar["x"] + bar["width"] + 1
+        assert inside, (width, tab, bar)
+    offline.assert_offline()
+
+
+def test_the_design_effects_view_takes_a_form_apart(offline, app_url):
+    page = offline.new_page()
+    page.goto(app_url + "effects")
+    table = page.locator(".wmo-effects-table")
+    expect(table).to_contain_text("As packaged (form and its levers)")
+    expect(table.locator("tbody tr")).to_have_count(5)
+    expect(page.locator(".wmo-effects-levers")).to_contain_text("Sanctions: on (against off)")
+    words = page.locator(".wmo-effects-sentences")
+    expect(words).to_contain_text("Strategic partners as packaged changes the transformation")
+    choose(page, "wmo-effects-form", "Consortium")
+    expect(words).to_contain_text("as packaged changes the transformation index")
+    expect(words).not_to_contain_text("Strategic partners")
+    page.locator(".wmo-lang-toggle button", has_text="Nederlands").click()
+    expect(table).to_contain_text("Zoals ingekocht (vorm en knoppen)")
+    expect(words).to_contain_text("geen duidelijk verschil")
+    offline.assert_offline()

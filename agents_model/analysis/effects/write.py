@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from agents_model.analysis.effects.analyze import EFFECT_KPIS, interactions, main_effects, run_table
-from agents_model.analysis.output import new_figure, write_text
+from agents_model.analysis.output import new_figure, plain_ticks, write_text
 from agents_model.analysis.report.statistics import verdict
 from agents_model.metrics import KPI_UNITS
 from agents_model.runner import ExperimentError, read_results
@@ -31,6 +31,7 @@ def _figure(effects: pd.DataFrame, kpi: str, path: Path) -> None:
     ax.axvline(0.0, color="#999999", linewidth=0.8)
     ax.set_yticks(y, labels, fontsize=8)
     ax.set_xlabel(f"effect on {kpi} ({KPI_UNITS.get(kpi, '-')})", fontsize=8)
+    plain_ticks(ax, "x")
     fig.savefig(path, dpi=90)
 
 

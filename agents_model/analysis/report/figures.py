@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from agents_model.analysis.output import new_figure
+from agents_model.analysis.output import new_figure, plain_ticks
 from agents_model.analysis.report.results import Results
 from agents_model.analysis.report.statistics import LEVEL, finite, intervals, verdict
 from agents_model.analysis.report.tables import group_title, unit
@@ -55,6 +55,8 @@ def time_figures(res: Results, folder: Path) -> list[tuple[str, str]]:
             ax.set_xlabel("year")
             ax.set_ylabel(unit(name))
             ax.grid(alpha=0.3)
+            plain_ticks(ax, "y")
+            plain_ticks(ax, "x", thousands=False)
         for ax in list(axes.flat)[len(panels):]:
             ax.set_visible(False)
         axes.flat[0].legend(fontsize=8)
@@ -102,6 +104,7 @@ def difference_figure(res: Results, folder: Path) -> str | None:
         ax.set_xlabel(unit(name) or "-", fontsize=8)
         ax.tick_params(axis="x", labelsize=7)
         ax.locator_params(axis="x", nbins=4)
+        plain_ticks(ax, "x")
         ax.grid(axis="x", alpha=0.3)
     for ax in list(axes.flat)[len(names):]:
         ax.set_visible(False)
