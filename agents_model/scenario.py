@@ -20,6 +20,7 @@ from agents_model.params import PARAMS, SECTIONS, Param, by_name, defaults
 __all__ = [
     "MAX_SEED",
     "MAX_SIMULATED_INHABITANTS",
+    "MUNICIPALITY_FIELDS",
     "check_size",
     "EffectiveDefault",
     "MunicipalitySpec",
@@ -87,7 +88,7 @@ class MunicipalitySpec:
     joins_year: int = 0
 
 
-_MUNI_FIELDS: dict[str, tuple[type, float | None, float | None]] = {
+MUNICIPALITY_FIELDS: dict[str, tuple[type, float | None, float | None]] = {
     "name": (str, None, None),
     "population": (int, 100, 20_000_000),
     "central": (bool, None, None),
@@ -96,6 +97,7 @@ _MUNI_FIELDS: dict[str, tuple[type, float | None, float | None]] = {
     "share_adult": (float, 0.3, 1.0),
     "joins_year": (int, 0, 2100),
 }
+"""Per field of a ``[[municipalities]]`` table: its type and allowed range (None: no bound)."""
 
 
 @dataclass(frozen=True)
@@ -408,10 +410,10 @@ def _parse_municipalities(table: Any, path: Path) -> list[MunicipalitySpec]:
             raise ScenarioError(f"{path}: municipalities[{i}] must be a table")
         kwargs = {}
         for key, value in entry.items():
-            if key not in _MUNI_FIELDS:
+            if key not in MUNICIPALITY_FIELDS:
                 raise ScenarioError(f"{path}: unknown key 'municipalities[{i}].{key}'; allowed: "
-                                    f"{', '.join(_MUNI_FIELDS)}")
-            kind, low, high = _MUNI_FIELDS[key]
+                                    f"{', '.join(MUNICIPALITY_FIELDS)}")
+            kind, low, high = MUNICIPALITY_FIELDS[key]
             where = f"{path}: key 'municipalities[{i}].{key}'"
             ok = isinstance(value, kind) and not (kind is not bool and isinstance(value, bool))
             if kind is float and isinstance(value, int) and not isinstance(value, bool):

@@ -17,6 +17,7 @@ from agents_model import load_scenario
 from agents_model.model import WmoModel
 from agents_model.params import by_name
 from agents_model.runner import load_fingerprint, replay
+from agents_model.scenario import ScenarioError
 from agents_model.viz import about, charts, compare, i18n, limits
 from agents_model.viz.components import use_app
 from agents_model.viz.layout import extend_layout, graph_layout
@@ -422,7 +423,7 @@ def test_wmo_abm_app_serves_the_app_in_its_own_process_on_localhost(monkeypatch)
 def test_app_module_builds_no_model_at_import(app_module):
     assert not any(isinstance(value, (WmoModel, Session)) for value in vars(app_module).values())
     assert json.dumps([r.path for r in app_module.routes]) == \
-        '["/", "compare", "answer", "effects", "glossary", "about"]'
+        '["/", "compare", "answer", "effects", "region", "glossary", "about"]'
 
 
 def test_a_forms_difference_is_taken_apart_into_form_and_levers():
@@ -462,3 +463,77 @@ def test_the_design_effects_page_follows_region_form_and_outcome(app_module):
                 if "wmo-effects-levers" in w._dom_classes]  # the factorial is Leiden's
     rc.find(v.Select, class_="wmo-effects-kpi").widget.v_model = "waiting_list"
     assert "waiting list" in html_widget(rc, "wmo-effects-sentences").unsafe_innerHTML.lower()
+
+
+
+def render_page_with_probe(page, path="/"):
+    """Render ``page`` at ``path`` inside the app's layout; return (rc, the visitor's state)."""
+    seen = []
+
+    @solara.component
+    def ProbePage():
+        seen.append(use_app())
+        return page()
+
+    rc = render([solara.Route(path=path.strip("/") or "/", component=ProbePage, layout=Layout)],
+                path)
+    return rc, seen[-1]
+
+
+def type_into(widget, text):
+    """Type ``text`` into a Solara input and press Enter (its value is taken on Enter or blur)."""
+    widget.v_model = text
+    widget.fire_event("keyup.enter", None)
+
+
+def test_a_region_built_on_the_region_page_runs_on_the_simulate_page():
+    from dataclasses import replace
+
+    from agents_model.viz.builder import RegionPage
+    from agents_model.viz.region import from_region
+
+    rc, app = render_page_with_probe(RegionPage, "/region")
+    assert "Valid: 1 municipalities" in str(rc.find(v.Alert, class_="wmo-region-status")
+                                            .widget.children)
+    button(rc, "wmo-muni-add").click()
+    population = rc.find(v.TextField, class_="wmo-muni-population").widgets
+    assert len(population) == 2
+    type_into(population[1], "50")
+    status = str(rc.find(v.Alert, class_="wmo-region-status").widget.children)
+    assert "population must be between 100" in status and "municipality 2" in status
+    assert button(rc, "wmo-region-use").disabled
+    type_into(rc.find(v.TextField, class_="wmo-muni-population").widgets[1], "12000")
+    type_into(rc.find(v.TextField, class_="wmo-muni-name").widgets[1], "Montfoort")
+    type_into(rc.find(v.TextField, class_="wmo-region-name").widget, "Woerden en Montfoort")
+    assert "Valid: 2 municipalities, 63,000 inhabitants" in str(
+        rc.find(v.Alert, class_="wmo-region-status").widget.children)
+    button(rc, "wmo-region-use").click()
+    ((path, title),) = app.session.built.value
+    assert title == "Woerden en Montfoort" and path.endswith("woerden_en_montfoort.toml")
+    assert app.session.draft.value.region == path and app.session.pending()
+    assert app.session.apply()
+    model = app.session.run.model
+    assert [m.name for m in model.municipalities] == ["Woerden", "Montfoort"]
+    with pytest.raises(ScenarioError, match="unknown region"):
+        compare.check_spec("/etc/passwd", "own", "consortium", 1, 1, 0.01,
+                           app.session.built_paths())
+    assert compare.check_spec(path, "own", "consortium", 1, 1, 0.01,
+                              app.session.built_paths()).region == path
+    big = from_region("woerden_2017").with_municipality(0, population=600_000)
+    with pytest.raises(ScenarioError, match="at most 500,000"):
+        app.session.add_region(big)
+    for number in range(limits.MAX_CUSTOM_REGIONS + 2):  # the oldest make room
+        app.session.add_region(replace(from_region("woerden_2017"), name=f"Region {number}"))
+    titles = [title for _, title in app.session.built.value]
+    assert titles == [f"Region {n}" for n in range(2, limits.MAX_CUSTOM_REGIONS + 2)]
+    app.session.close()
+    assert not Path(path).exists()
+
+
+def test_every_setting_of_the_region_page_explains_itself_in_both_languages():
+    from agents_model.viz.region import EDITABLE
+
+    for name in EDITABLE:
+        assert i18n.param_label(name, "en") != name.replace("_", " "), name
+        assert i18n.param_label(name, "nl") != name.replace("_", " "), name
+        assert i18n.param_doc(name, "nl") != by_name(name).doc, name

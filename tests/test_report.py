@@ -129,12 +129,14 @@ def test_end_values_average_only_the_last_months():
         end_values(kpis, months=0)
 
 
-def test_summarise_gives_the_same_intervals_as_interval(synthetic):
+def test_summarise_gives_the_same_intervals_as_interval_cut_at_zero(synthetic):
     end = end_values(read_results(synthetic)["kpis"])
     stats = summarise(end, ["waiting_list"]).set_index("design")
     iv = interval(BASE["waiting_list"])
+    assert iv.low < 0  # a waiting list cannot be negative: summarise cuts the interval there
     row = stats.loc["A"]
-    assert (row["mean"], row["low"], row["high"], row["n"]) == pytest.approx(tuple(iv))
+    assert (row["mean"], row["low"], row["high"], row["n"]) == \
+        pytest.approx(tuple(iv._replace(low=0.0)))
 
 
 def test_paired_difference_of_a_constant_shift_is_exact_with_zero_width(tmp_path):
@@ -396,3 +398,30 @@ def test_plain_ticks_group_thousands_and_leave_years_alone():
     assert any("," in y and y.endswith("000") for y in ys), ys
     assert all("," not in x for x in xs) and any(x.startswith("201") for x in xs), xs
     assert ax.yaxis.get_offset_text().get_text() == ""
+
+
+def test_level_intervals_stay_within_what_a_kpi_can_be_and_differences_do_not(tmp_path):
+    from agents_model.analysis.report.statistics import intervals, kpi_range
+
+    values = two_designs({"waiting_list": [0.0, 0.0, 0.0]},
+                         {"waiting_list": [0.0, 0.0, 90.0],  # t-interval reaches below 0
+                          "transformation_index": [0.99, 0.98, 0.5],  # and above 1
+                          "spend": [100.0, 110.0, 120.0]})
+    out = write_experiment(tmp_path / "b", values)
+    end = end_values(read_results(out)["kpis"])
+    levels = summarise(end, ["waiting_list", "transformation_index", "spend"])
+    raw = intervals(end, ["region", "point", "design"], ["waiting_list",
+                                                          "transformation_index"])
+    assert (raw.loc[raw["kpi"] == "waiting_list", "low"] < 0).all()
+    assert (raw.loc[raw["kpi"] == "transformation_index", "high"] > 1).all()
+    wait = levels[levels["kpi"] == "waiting_list"]
+    index = levels[levels["kpi"] == "transformation_index"]
+    assert (wait["low"] == 0).all() and (wait["high"] > wait["mean"]).all()
+    assert (index["high"] == 1).all() and (index["low"] < index["mean"]).all()
+    spend = levels[levels["kpi"] == "spend"]
+    assert (spend["low"] > 0).all()  # inside the range: unchanged
+    diffs = paired_differences(end, "A", ["waiting_list"])
+    assert kpi_range("waiting_list") == (0.0, math.inf)
+    assert kpi_range("trust_municipality_to_provider") == (0.0, 1.0)
+    assert kpi_range("year") == (-math.inf, math.inf)
+    assert (diffs["low"] <= 0).all()  # differences may be negative

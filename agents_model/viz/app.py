@@ -9,6 +9,7 @@ import solara
 import solara.checks
 import solara.server.settings
 
+from agents_model.viz.builder import RegionPage
 from agents_model.viz.pages import (
     AboutPage,
     AnswerPage,
@@ -29,6 +30,7 @@ routes = [
     solara.Route(path="compare", component=ComparePage, label="Compare designs"),
     solara.Route(path="answer", component=AnswerPage, label="The answer"),
     solara.Route(path="effects", component=DesignEffectsPage, label="What a design is made of"),
+    solara.Route(path="region", component=RegionPage, label="Build a region"),
     solara.Route(path="glossary", component=GlossaryPage, label="Glossary"),
     solara.Route(path="about", component=AboutPage, label="About"),
 ]

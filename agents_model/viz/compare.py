@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +26,7 @@ from scipy import stats
 
 from agents_model.analysis.report import (
     REPORT_KPIS,
+    bound_intervals,
     end_values,
     paired_differences,
     summarise,
@@ -106,8 +107,11 @@ class SameDesigns(ValueError):
 
 
 def check_spec(region: str, baseline: str, other: str, seeds: object, years: object,
-               population_scale: object) -> CompareSpec:
+               population_scale: object, built: Iterable[str] = ()) -> CompareSpec:
     """Check a comparison request against the app's limits.
+
+    ``built`` are the files of regions the visitor's tab built on the region page (the only
+    regions besides the presets it may compare on).
 
     Raises:
         limits.OutOfBounds: Seeds, years or population scale outside the limits.
@@ -117,7 +121,7 @@ def check_spec(region: str, baseline: str, other: str, seeds: object, years: obj
     n_seeds = limits.check_seeds(seeds)
     n_years = limits.check_years(years)
     scale = limits.check_compare_population_scale(population_scale)
-    if region not in regions():
+    if region not in regions() and region not in set(built):
         raise ScenarioError(f"unknown region '{region}'")
     for design in (baseline, other):
         if design not in designs():
@@ -148,7 +152,7 @@ class CompareResult:
 
 def bands(kpis: pd.DataFrame, names: tuple[str, ...] = BAND_KPIS,
           level: float = 0.95) -> pd.DataFrame:
-    """Mean and t-interval over seeds per design and month.
+    """Mean and t-interval over seeds per design and month (cut to each KPI's range).
 
     Args:
         kpis: Monthly KPIs of every run (``read_results(out)["kpis"]``).
@@ -177,7 +181,7 @@ def bands(kpis: pd.DataFrame, names: tuple[str, ...] = BAND_KPIS,
         agg["kpi"] = name
         parts.append(agg.rename(columns={"count": "n"})[
             ["design", "month", "year", "kpi", "mean", "low", "high", "n"]])
-    return pd.concat(parts, ignore_index=True)
+    return bound_intervals(pd.concat(parts, ignore_index=True))
 
 
 def run_comparison(spec: CompareSpec, on_progress: Callable[[int, int], None] | None = None,

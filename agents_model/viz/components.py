@@ -69,6 +69,7 @@ __all__ = [
     "bounded_error",
     "design_title",
     "message_text",
+    "region_items",
     "region_title",
     "use_app",
 ]
@@ -113,6 +114,14 @@ def use_app() -> AppState:
 def region_title(name: str, lang: str) -> str:
     """Display name of a region preset."""
     return region_text(name, preset_info("regions", name), lang)[0]
+
+
+def region_items(session: Session, lang: str) -> list[dict[str, str]]:
+    """The regions a tab may choose: the presets, then the regions it built itself."""
+    items = [{"text": region_title(r, lang), "value": r} for r in regions()]
+    items += [{"text": f"{title} ({t('region_built', lang)})", "value": path}
+              for path, title in session.built.value]
+    return items
 
 
 def design_title(name: str, lang: str) -> str:
@@ -222,7 +231,7 @@ def SetupPanel():
     lang = session.lang.value
     draft = session.draft.value
     session.applied.value  # noqa: B018 - redraw the pending notice after a new run
-    region_items = [{"text": region_title(r, lang), "value": r} for r in regions()]
+    regions_ = region_items(session, lang)
     design_items = [{"text": design_title(d, lang), "value": d} for d in designs()]
     region_about = region_text(draft.region, preset_info("regions", draft.region), lang)[1]
     design_about = "" if draft.design == OWN else \
@@ -230,7 +239,7 @@ def SetupPanel():
     with solara.Column(gap="6px", classes=["wmo-setup"]) as main:
         solara.HTML(tag="h3", unsafe_innerHTML=html.escape(t("setup", lang)))
         solara.Text(t("setup_intro", lang), style={"font-size": "0.85em"})
-        rv.Select(label=t("region", lang), items=region_items, v_model=draft.region,
+        rv.Select(label=t("region", lang), items=regions_, v_model=draft.region,
                   on_v_model=lambda v: v and session.choose_preset(region=v),
                   hint=region_about, persistent_hint=True, class_="wmo-region-select")
         rv.Select(label=t("design", lang), items=design_items, v_model=draft.design,

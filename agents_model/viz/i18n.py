@@ -56,6 +56,56 @@ _UI: dict[str, tuple[str, str]] = {
     "answer_missing": ("The answer page is missing ({path}).",
                        "De pagina met het antwoord ontbreekt ({path})."),
     "nav_effects": ("What a design is made of", "Waar een model uit bestaat"),
+    "nav_region": ("Build a region", "Regio bouwen"),
+    # region page
+    "region_page_title": ("Build your own region", "Bouw uw eigen regio"),
+    "region_intro": (
+        "Start from a shipped region or load a region file, then set the municipalities, the "
+        "current design, the provider field and the budgets. Every value is checked against "
+        "its range in the parameter table, as wmo-abm run checks a file. Save the region as a "
+        "TOML file (wmo-abm run my_region.toml gives the same numbers as the app), or use it "
+        "on the Simulate and Compare pages of this tab.",
+        "Begin bij een meegeleverde regio of laad een regiobestand, en stel dan de gemeenten, "
+        "het huidige model, het aanbiedersveld en de budgetten in. Elke waarde wordt getoetst "
+        "aan haar bereik in de parametertabel, zoals wmo-abm run een bestand toetst. Sla de "
+        "regio op als TOML-bestand (wmo-abm run mijn_regio.toml geeft dezelfde getallen als "
+        "de app), of gebruik haar op de pagina's Simuleren en Vergelijken van dit tabblad."),
+    "region_start_from": ("Start from", "Begin bij"),
+    "region_load": ("Drop a region file (TOML) here to load it",
+                    "Sleep een regiobestand (TOML) hierheen om het te laden"),
+    "region_name": ("Name of the region", "Naam van de regio"),
+    "region_description": ("Description", "Beschrijving"),
+    "region_start_year": ("Start year", "Startjaar"),
+    "region_years": ("Years", "Jaren"),
+    "municipalities_title": ("Municipalities ({n} of at most {most})",
+                             "Gemeenten ({n} van hoogstens {most})"),
+    "muni_name": ("Municipality", "Gemeente"),
+    "muni_population": ("Inhabitants", "Inwoners"),
+    "muni_share_65_74": ("Share 65-74", "Aandeel 65-74"),
+    "muni_share_75": ("Share 75+", "Aandeel 75+"),
+    "muni_share_adult": ("Share 18+", "Aandeel 18+"),
+    "muni_joins_year": ("Joins in (0: from the start)", "Sluit aan in (0: vanaf het begin)"),
+    "muni_central": ("Central (holds protected living)", "Centrumgemeente (beschermd wonen)"),
+    "muni_remove": ("Remove", "Verwijderen"),
+    "muni_add": ("Add a municipality", "Gemeente toevoegen"),
+    "group_design": ("Current design", "Huidig model"),
+    "group_providers": ("Provider field", "Aanbiedersveld"),
+    "group_budgets": ("Budgets and social base", "Budgetten en sociale basis"),
+    "region_not_a_number": ("{field}: type a number.", "{field}: typ een getal."),
+    "region_valid": ("Valid: {n} municipalities, {people} inhabitants.",
+                     "Geldig: {n} gemeenten, {people} inwoners."),
+    "region_save": ("Save as TOML file", "Opslaan als TOML-bestand"),
+    "region_use": ("Use on the Simulate and Compare pages", "Gebruik bij Simuleren en Vergelijken"),
+    "region_used": (
+        "“{name}” is now a region on the Simulate page (press Reset there to start it) and on "
+        "the Compare page, for this tab.",
+        "“{name}” is nu een regio op de pagina Simuleren (druk daar op Opnieuw om te starten) "
+        "en op de pagina Vergelijken, voor dit tabblad."),
+    "region_loaded": ("Loaded “{name}”.", "“{name}” geladen."),
+    "region_file_too_large": ("The file is larger than {kb} kB; a region file is a few kB.",
+                              "Het bestand is groter dan {kb} kB; een regiobestand is een paar "
+                              "kB."),
+    "region_built": ("built", "zelf gebouwd"),
     "nav_glossary": ("Glossary", "Begrippen"),
     "nav_about": ("About", "Uitleg"),
     # design effects page
@@ -273,12 +323,15 @@ _UI: dict[str, tuple[str, str]] = {
     "compare_intro": (
         "Runs both designs on the same region with the same seeds (seed 3 under one design is "
         "compared with seed 3 under the other: the same residents fall ill at the same "
-        "moments). The bands are 95% intervals over the seeds. A difference whose interval "
-        "excludes zero is a clear difference in the model.",
+        "moments). The bands are 95% intervals over the seeds (t-based), cut to what a KPI can "
+        "be: a count or a wait is never below 0, a share never above 1. A difference whose "
+        "interval excludes zero is a clear difference in the model.",
         "Draait beide modellen op dezelfde regio met dezelfde seeds (seed 3 onder het ene "
         "model wordt vergeleken met seed 3 onder het andere: dezelfde inwoners worden op "
-        "hetzelfde moment ziek). De banden zijn 95%-intervallen over de seeds. Een verschil "
-        "waarvan het interval nul uitsluit is een duidelijk verschil in het model."),
+        "hetzelfde moment ziek). De banden zijn 95%-intervallen over de seeds (t-verdeling), "
+        "begrensd tot wat een kengetal kan zijn: een aantal of wachttijd nooit onder 0, een "
+        "aandeel nooit boven 1. Een verschil waarvan het interval nul uitsluit is een duidelijk "
+        "verschil in het model."),
     "baseline_design": ("Design A (baseline)", "Model A (uitgangspunt)"),
     "other_design": ("Design B", "Model B"),
     "seeds": ("Seeds per design", "Seeds per model"),
@@ -369,6 +422,19 @@ _PARAM_LABELS: dict[str, tuple[str, str]] = {
     "partners": ("Partners per product", "Partners per product"),
     "contract_years": ("Contract length", "Contractduur"),
     "sanctions": ("Sanctions", "Sancties"),
+    "pgb_share": ("Personal budgets (PGB)", "Persoonsgebonden budgetten (pgb)"),
+    "providers_household_help": ("Providers of household help", "Aanbieders huishoudelijke hulp"),
+    "providers_support": ("Providers of support and day activities",
+                          "Aanbieders begeleiding en dagbesteding"),
+    "providers_protected_living": ("Providers of protected living",
+                                   "Aanbieders beschermd wonen"),
+    "share_large": ("Share of large institutions", "Aandeel grote instellingen"),
+    "share_medium": ("Share of medium-sized providers", "Aandeel middelgrote aanbieders"),
+    "cooperatives": ("Cooperatives of small providers", "Coöperaties van kleine aanbieders"),
+    "budget_per_inhabitant": ("Budget per inhabitant", "Budget per inwoner"),
+    "fund_growth": ("Growth of the national fund", "Groei van het gemeentefonds"),
+    "protected_living_budget_share": ("Budget share of protected living",
+                                      "Budgetaandeel beschermd wonen"),
     "tariff_factor": ("Tariff factor", "Tarieffactor"),
     "budget_ceiling": ("Budget ceiling", "Budgetplafond"),
     "reporting": ("Reporting duties", "Verantwoordingsplicht"),
@@ -380,6 +446,22 @@ _PARAM_LABELS: dict[str, tuple[str, str]] = {
 }
 
 _PARAM_DOCS_NL: dict[str, str] = {
+    "sanctions": "Het contract kent sancties bij ontdekte onderlevering en upcoding.",
+    "pgb_share": "Aandeel van de geïndiceerde inwoners dat een persoonsgebonden budget (pgb) "
+                 "kiest.",
+    "providers_household_help": "Aanbieders van huishoudelijke hulp bij de start.",
+    "providers_support": "Aanbieders van begeleiding en/of dagbesteding bij de start (het "
+                         "Leidse veld van 2015 is niet gerapporteerd; het groeide tot 65-70 in "
+                         "2020 en is gekalibreerd).",
+    "providers_protected_living": "Aanbieders van beschermd wonen bij de start.",
+    "share_large": "Aandeel aanbieders dat een grote instelling is.",
+    "share_medium": "Aandeel middelgrote aanbieders; de rest zijn kleine bedrijven.",
+    "cooperatives": "Coöperaties van kleine aanbieders in het veld.",
+    "budget_per_inhabitant": "Wmo-budget uit het gemeentefonds per inwoner in het startjaar "
+                             "(gezet bij de uitgaven van het gekalibreerde model bij de start).",
+    "fund_growth": "Jaarlijkse groei van het gemeentefonds voor de Wmo.",
+    "protected_living_budget_share": "Aandeel van het regionale Wmo-budget voor beschermd "
+                                     "wonen, beheerd door de centrumgemeente.",
     "funding": "Hoe aanbieders betaald worden.",
     "procurement": "Hoe aanbieders geselecteerd worden.",
     "partners": "Aanbieders per product bij een selectieve aanbesteding of strategisch "

@@ -22,7 +22,10 @@ __all__ = [
     "DEFAULT_POPULATION_SCALE",
     "DEFAULT_SEED",
     "IDLE_SESSION_TIMEOUT",
+    "MAX_CUSTOM_REGIONS",
     "MAX_MONTHS",
+    "MAX_REGION_FILE_BYTES",
+    "MAX_REGION_INHABITANTS",
     "MAX_TABS_PER_BROWSER",
     "MAX_POPULATION_SCALE",
     "MIN_POPULATION_SCALE",
@@ -104,6 +107,18 @@ IDLE_SESSION_TIMEOUT: str = "30m"
 
 MAX_TABS_PER_BROWSER: int = 20
 """Most open sessions (tabs) one browser may hold on the server (``wmo-abm app``)."""
+
+MAX_CUSTOM_REGIONS: int = 5
+"""Most regions built on the region page that one tab keeps for its Simulate and Compare pages
+(a further one replaces the oldest)."""
+
+MAX_REGION_INHABITANTS: int = 500_000
+"""Most inhabitants of a region built on the region page that the app runs (the largest shipped
+region has 385,000; at the largest population scale that is 125,000 simulated inhabitants). A
+larger region can still be saved and run with ``wmo-abm run``."""
+
+MAX_REGION_FILE_BYTES: int = 200_000
+"""Largest region file a visitor may load on the region page (the shipped ones are about 3 kB)."""
 
 
 @dataclass(frozen=True)

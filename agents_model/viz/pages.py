@@ -45,6 +45,7 @@ from agents_model.viz.components import (
     bounded_error,
     design_title,
     message_text,
+    region_items,
     region_title,
     use_app,
 )
@@ -61,14 +62,14 @@ from agents_model.viz.effects import (
 from agents_model.viz.effects import sentences as effect_sentences
 from agents_model.viz.i18n import LANGS, choice_label, kpi_label, num, param_label, t
 from agents_model.viz.slots import visitor_of
-from agents_model.viz.state import OWN, Message, Session, designs, regions
+from agents_model.viz.state import OWN, Message, Session, designs
 
 __all__ = ["ANSWER_FILES", "NAV", "AboutPage", "AnswerPage", "ComparePage", "DesignEffectsPage",
            "GlossaryPage", "Layout", "SimulatePage", "answer_html"]
 
 NAV: dict[str, str] = {"/": "nav_simulate", "compare": "nav_compare", "answer": "nav_answer",
-                       "effects": "nav_effects", "glossary": "nav_glossary",
-                       "about": "nav_about"}
+                       "effects": "nav_effects", "region": "nav_region",
+                       "glossary": "nav_glossary", "about": "nav_about"}
 """Route path -> text key of its navigation button."""
 
 
@@ -210,7 +211,7 @@ def ComparePage():
     def start() -> None:
         try:
             spec = check_spec(region.value, first.value, second.value, seeds.value,
-                              years.value, scale.value)
+                              years.value, scale.value, app.session.built_paths())
         except limits.OutOfBounds as exc:
             b = exc.bound
             problem.value = Message("out_of_bounds", (
@@ -226,7 +227,7 @@ def ComparePage():
         problem.value = None
         runner.start(spec)
 
-    region_items = [{"text": region_title(r, lang), "value": r} for r in regions()]
+    regions_ = region_items(app.session, lang)
     design_items = [{"text": design_title(d, lang), "value": d} for d in designs()]
     busy = status.phase in ("waiting", "running")
     with solara.Column(gap="8px", classes=["wmo-compare"]) as main:
@@ -234,7 +235,7 @@ def ComparePage():
         solara.HTML(tag="h2", unsafe_innerHTML=html.escape(t("compare_title", lang)))
         solara.Text(t("compare_intro", lang), style={"font-size": "0.9em"})
         with solara.Row(gap="12px", style={"flex-wrap": "wrap"}):
-            rv.Select(label=t("region", lang), items=region_items, v_model=region.value,
+            rv.Select(label=t("region", lang), items=regions_, v_model=region.value,
                       on_v_model=lambda v: edit(region, v), class_="wmo-compare-region",
                       style_="min-width: 220px")
             rv.Select(label=t("baseline_design", lang), items=design_items,

@@ -17,9 +17,12 @@ from __future__ import annotations
 import functools
 import io
 import json
+import shutil
+import tempfile
 import threading
 import time
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -36,6 +39,7 @@ from agents_model.scenario import Scenario, ScenarioError, list_scenarios, load_
 from agents_model.viz import limits
 from agents_model.viz.i18n import LEVERS
 from agents_model.viz.layout import extend_layout, graph_layout
+from agents_model.viz.region import RegionDraft, write_region
 
 __all__ = [
     "OWN",
@@ -174,8 +178,13 @@ def default_draft() -> Draft:
     return Draft(region, OWN, preset_levers(region, OWN))
 
 
-def validate(draft: Draft) -> RunSettings:
+def validate(draft: Draft, built: Iterable[str] = ()) -> RunSettings:
     """Check a draft against the app's limits and the parameter table.
+
+    Args:
+        draft: The set-up panel's content.
+        built: Files of regions this tab built on the region page (the only regions besides
+            the presets a visitor may run).
 
     Raises:
         limits.OutOfBounds: The population scale or seed is outside the app's limits.
@@ -183,7 +192,7 @@ def validate(draft: Draft) -> RunSettings:
     """
     scale = limits.check_population_scale(draft.population_scale)
     seed = limits.check_seed(draft.seed)
-    if draft.region not in regions():
+    if draft.region not in regions() and draft.region not in set(built):
         raise ScenarioError(f"unknown region '{draft.region}'")
     if draft.design not in designs():
         raise ScenarioError(f"unknown design '{draft.design}'")
@@ -448,6 +457,7 @@ class Session:
         tick: Counter raised whenever :attr:`view` changes (components redraw on it).
         applied: Counter raised whenever a new run is built.
         tab: Index of the view shown on the simulation page.
+        built: (file, name) of the regions built on the region page, for this tab only.
         run: The current run.
         view: The latest snapshot of the run.
     """
@@ -462,12 +472,15 @@ class Session:
     tick: solara.Reactive[int] = field(default_factory=lambda: solara.reactive(0))
     applied: solara.Reactive[int] = field(default_factory=lambda: solara.reactive(0))
     tab: solara.Reactive[int] = field(default_factory=lambda: solara.reactive(0))
+    built: solara.Reactive[tuple[tuple[str, str], ...]] = field(
+        default_factory=lambda: solara.reactive(()))
     run: Run | None = None
     view: View | None = None
 
     def __post_init__(self) -> None:
         self._lock = threading.RLock()
         self._runs = 0
+        self._folder: Path | None = None
         if self.run is None:
             self.run = Run(validate(self.draft.value), run_id=0)
             self.view = self.run.snapshot()
@@ -484,7 +497,7 @@ class Session:
         """
         draft = draft or self.draft.value
         try:
-            settings = validate(draft)
+            settings = validate(draft, self.built_paths())
             with self._lock:
                 self._runs += 1
                 run = Run(settings, run_id=self._runs)
@@ -586,8 +599,45 @@ class Session:
         return True
 
     def close(self) -> None:
-        """Stop Play (the visitor left)."""
+        """Stop Play and remove the regions this tab built (the visitor left)."""
         self.playing.value = False
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+
+    # --- regions built on the region page ---
+
+    def built_paths(self) -> tuple[str, ...]:
+        """Files of the regions this tab built, oldest first."""
+        return tuple(path for path, _ in self.built.value)
+
+    def add_region(self, region: RegionDraft) -> str:
+        """Save a region built on the region page for this tab's Simulate and Compare pages.
+
+        The file goes into a folder of the tab's own (removed when the tab closes); a region of
+        the same name replaces the earlier one, and beyond :data:`limits.MAX_CUSTOM_REGIONS`
+        the oldest is dropped.
+
+        Returns:
+            The file's path, usable as a region on the Simulate and Compare pages.
+
+        Raises:
+            ScenarioError: The region is invalid (one line naming the field) or larger than
+                :data:`limits.MAX_REGION_INHABITANTS`.
+        """
+        people = sum(m.population for m in region.municipalities)
+        if people > limits.MAX_REGION_INHABITANTS:
+            raise ScenarioError(
+                f"{region.name}: {people:,} inhabitants; the app runs regions of at most "
+                f"{limits.MAX_REGION_INHABITANTS:,} (save the file and run it with wmo-abm run)")
+        if self._folder is None:
+            self._folder = Path(tempfile.mkdtemp(prefix="wmo-abm-regions-"))
+        path = str(write_region(region, self._folder))
+        kept = [(p, title) for p, title in self.built.value if p != path]
+        kept.append((path, region.name))
+        self.built.value = tuple(kept[-limits.MAX_CUSTOM_REGIONS:])
+        _read_preset.cache_clear()
+        return path
 
     def _publish(self, run: Run, view: View) -> None:
         with self._lock:

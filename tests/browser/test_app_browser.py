@@ -367,3 +367,53 @@ def test_the_design_effects_view_takes_a_form_apart(offline, app_url):
     expect(table).to_contain_text("Zoals ingekocht (vorm en knoppen)")
     expect(words).to_contain_text("geen duidelijk verschil")
     offline.assert_offline()
+
+
+def type_into(page: Page, locator, text: str) -> None:
+    """Type into a Solara input and press Enter (it takes the value on Enter or blur)."""
+    locator.fill(text)
+    locator.press("Enter")
+
+
+def test_a_region_built_and_saved_gives_the_cli_the_same_kpis(offline, app_url, tmp_path):
+    page = offline.new_page()
+    page.goto(app_url + "region")
+    status = page.locator(".wmo-region-status")
+    expect(status).to_contain_text("Valid: 1 municipalities")
+    page.locator(".wmo-muni-add").click()
+    expect(page.locator(".wmo-muni-population input")).to_have_count(2)
+    type_into(page, page.locator(".wmo-muni-population input").nth(1), "50")
+    expect(status).to_contain_text("population must be between 100")
+    type_into(page, page.locator(".wmo-muni-population input").nth(1), "12000")
+    type_into(page, page.locator(".wmo-muni-name input").nth(1), "Montfoort")
+    type_into(page, page.locator(".wmo-region-name input"), "Woerden en Montfoort")
+    expect(status).to_contain_text("Valid: 2 municipalities, 63,000 inhabitants")
+    with page.expect_download() as download:
+        page.locator("button", has_text="Save as TOML file").click()
+    assert download.value.suggested_filename == "woerden_en_montfoort.toml"
+    download.value.save_as(tmp_path / "region.toml")
+
+    page.locator(".wmo-region-use").click()
+    expect(page.locator(".wmo-region-notice")).to_contain_text("Woerden en Montfoort")
+    page.locator(".wmo-nav-simulate").click()
+    expect(page.locator(".wmo-pending")).to_be_visible()
+    expect(page.locator(".wmo-region-select")).to_contain_text("Woerden en Montfoort (built)")
+    page.locator(".wmo-reset").click()
+    expect(page.locator(".wmo-counts")).to_contain_text("municipalities: 2 ")
+    step(page, 3)
+    page.locator(".wmo-tab-export").click()
+    with page.expect_download() as download:
+        page.locator(".wmo-export button", has_text="KPIs as CSV").click()
+    download.value.save_as(tmp_path / "app.csv")
+
+    result = subprocess.run(
+        [sys.executable, "-m", "agents_model", "run", "region.toml", "--seed", "1",
+         "--set", "population_scale=0.05", "--quiet", "--out", "cli.csv"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    app_kpis = pd.read_csv(tmp_path / "app.csv")
+    cli_kpis = pd.read_csv(tmp_path / "cli.csv").iloc[:len(app_kpis)]
+    assert list(app_kpis["month"]) == [0, 1, 2, 3]
+    pd.testing.assert_frame_equal(cli_kpis, app_kpis, check_exact=True)
+    offline.assert_offline()

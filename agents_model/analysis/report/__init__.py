@@ -18,6 +18,7 @@ from agents_model.analysis.report.results import REPORT_KPIS, read_experiment
 from agents_model.analysis.report.statistics import (
     KPI_DIRECTION,
     Interval,
+    bound_intervals,
     end_values,
     interval,
     kpi_columns,
@@ -34,6 +35,7 @@ __all__ = [
     "REPORT_KPIS",
     "Interval",
     "align_columns",
+    "bound_intervals",
     "end_summary",
     "end_values",
     "interval",

@@ -7,7 +7,13 @@ from pathlib import Path
 
 from agents_model.analysis.output import new_figure, plain_ticks
 from agents_model.analysis.report.results import Results
-from agents_model.analysis.report.statistics import LEVEL, finite, intervals, verdict
+from agents_model.analysis.report.statistics import (
+    LEVEL,
+    bound_intervals,
+    finite,
+    intervals,
+    verdict,
+)
 from agents_model.analysis.report.tables import group_title, unit
 from agents_model.metrics import RATE_KPIS
 
@@ -26,7 +32,7 @@ _COLORS = {"better": "#1a9850", "worse": "#d73027", "no clear difference": "#8c8
 def time_figures(res: Results, folder: Path) -> list[tuple[str, str]]:
     """One PNG per KPI: mean and 95% band per design over time, one panel per region/point."""
     keys = ["region", "point", "design", "month"]
-    series = intervals(res.kpis, keys, res.names)
+    series = bound_intervals(intervals(res.kpis, keys, res.names))
     if "year" in res.kpis.columns:
         x = res.kpis.groupby(keys, sort=False)["year"].mean().rename("x").reset_index()
     else:

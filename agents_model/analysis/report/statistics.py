@@ -4,7 +4,11 @@
   noise and December settlements average out (:func:`end_values`);
 * a design's value is the mean of its runs' end values with a 95% interval over seeds,
   ``mean +- t(0.975, n-1) * sd / sqrt(n)`` (:func:`interval`); with one seed the interval is the
-  point itself;
+  point itself. A KPI that cannot leave a range (counts, durations and money are never below
+  0; shares, trust and the indexes lie in [0, 1]) has its interval cut to that range
+  (:func:`kpi_range`): the mean of such a KPI cannot lie outside it, so the cut interval covers
+  the mean as often as the uncut one and no longer shows impossible values. Differences are
+  not cut;
 * designs share their seeds (common random numbers), so a design is compared with the baseline
   seed by seed: the difference per (region, parameter point, seed) and its mean and 95% interval
   (:func:`paired_differences`). An interval that includes 0 means no clear difference.
@@ -31,11 +35,13 @@ __all__ = [
     "LEVEL",
     "TIME_COLUMNS",
     "Interval",
+    "bound_intervals",
     "end_values",
     "finite",
     "interval",
     "intervals",
     "kpi_columns",
+    "kpi_range",
     "paired_differences",
     "summarise",
     "verdict",
@@ -66,6 +72,39 @@ LEVEL = 0.95
 
 ID_COLUMNS = ("run_id", "region", "design", "point", "seed_index")
 TIME_COLUMNS = ("month", "year")
+
+_UNBOUNDED_UNITS = frozenset({"", "-", "year"})
+"""Units of KPIs that may take any value (the range of the others is derived from the unit)."""
+
+
+def kpi_range(name: str) -> tuple[float, float]:
+    """The values a KPI can take, from its unit.
+
+    Returns:
+        (low, high): [0, 1] for shares, trust and indexes (unit ``0-1`` or ``share ...``),
+        [0, inf) for counts, durations, money and ratios, else (-inf, inf).
+    """
+    unit = KPI_UNITS.get(name)
+    if unit is None or unit in _UNBOUNDED_UNITS:
+        return (-math.inf, math.inf)
+    if unit == "0-1" or unit.startswith("share"):
+        return (0.0, 1.0)
+    return (0.0, math.inf)
+
+
+def bound_intervals(table: pd.DataFrame) -> pd.DataFrame:
+    """Cut ``low`` and ``high`` of a long table of KPI levels to each KPI's range.
+
+    For levels (kpi, mean, low, high, ...), never for differences (:func:`kpi_range`).
+    """
+    out = table.copy()
+    ranges = out["kpi"].map(kpi_range)
+    lows = ranges.map(lambda r: r[0]).astype(float)
+    highs = ranges.map(lambda r: r[1]).astype(float)
+    out["low"] = out["low"].clip(lower=lows, upper=highs)
+    out["high"] = out["high"].clip(lower=lows, upper=highs)
+    return out
+
 
 class Interval(NamedTuple):
     """A mean with its 95% interval over ``n`` values."""
@@ -165,7 +204,7 @@ def end_values(kpis: pd.DataFrame, months: int = 12) -> pd.DataFrame:
 
 def summarise(end: pd.DataFrame, kpis: Sequence[str] | None = None,
               level: float = LEVEL) -> pd.DataFrame:
-    """Mean and interval over seeds of each design's end values.
+    """Mean and interval over seeds of each design's end values (cut to each KPI's range).
 
     Args:
         end: End values per run (:func:`end_values`).
@@ -176,7 +215,7 @@ def summarise(end: pd.DataFrame, kpis: Sequence[str] | None = None,
         A long table: region, point, design, kpi, mean, low, high, n.
     """
     names = list(kpis) if kpis is not None else kpi_columns(end)
-    return intervals(end, ["region", "point", "design"], names, level)
+    return bound_intervals(intervals(end, ["region", "point", "design"], names, level))
 
 
 def paired_differences(end: pd.DataFrame, baseline: str, kpis: Sequence[str] | None = None,

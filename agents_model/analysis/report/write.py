@@ -125,8 +125,11 @@ def _how_to_read(res: Results) -> list[str]:
         "## How to read this", "",
         f"Each run's *end value* of a KPI is its mean over the run's last {res.months} months, so "
         f"monthly noise and December settlements average out. A design's value is the mean "
-        f"over seeds with a {LEVEL:.0%} interval in brackets (t-based: mean ± t · sd / √n); in "
-        f"the figures the bands are the same {LEVEL:.0%} intervals, month by month. Every design "
+        f"over seeds with a {LEVEL:.0%} interval in brackets (t-based: mean ± t · sd / √n, cut "
+        f"to the values the KPI can take: counts, waits and money never below 0, shares, trust "
+        f"and the indexes within 0-1; the mean cannot lie outside that range, so the cut keeps "
+        f"the coverage); in the figures the bands are the same {LEVEL:.0%} intervals, month by "
+        f"month. Differences are not cut. Every design "
         f"runs with the same seeds, so a design is compared with the baseline "
         f"(`{res.baseline}`) seed by seed: the difference is the mean of the per-seed "
         f"differences, with its {LEVEL:.0%} interval. An interval that includes 0 means no clear "
