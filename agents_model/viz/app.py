@@ -29,7 +29,7 @@ routes = [
     solara.Route(path="/", component=SimulatePage, label="Simulate", layout=Layout),
     solara.Route(path="compare", component=ComparePage, label="Compare designs"),
     solara.Route(path="answer", component=AnswerPage, label="The answer"),
-    solara.Route(path="effects", component=DesignEffectsPage, label="What a design is made of"),
+    solara.Route(path="effects", component=DesignEffectsPage, label="Design effects"),
     solara.Route(path="region", component=RegionPage, label="Build a region"),
     solara.Route(path="glossary", component=GlossaryPage, label="Glossary"),
     solara.Route(path="about", component=AboutPage, label="About"),

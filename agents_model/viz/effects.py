@@ -1,6 +1,6 @@
 """What a governance form is made of: the procurement form itself and the levers bought with it.
 
-Read from the shipped results for the app's page "What a design is made of".
+Read from the shipped results for the app's page "Design effects".
 
 Two shipped results answer it (both in ``docs/``, bundled with the package):
 

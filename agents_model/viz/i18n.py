@@ -55,7 +55,7 @@ _UI: dict[str, tuple[str, str]] = {
     "nav_answer": ("The answer", "Het antwoord"),
     "answer_missing": ("The answer page is missing ({path}).",
                        "De pagina met het antwoord ontbreekt ({path})."),
-    "nav_effects": ("What a design is made of", "Waar een model uit bestaat"),
+    "nav_effects": ("Design effects", "Ontwerpeffecten"),
     "nav_region": ("Build a region", "Regio bouwen"),
     # region page
     "region_page_title": ("Build your own region", "Bouw uw eigen regio"),
