@@ -422,8 +422,9 @@ def test_wmo_abm_app_serves_the_app_in_its_own_process_on_localhost(monkeypatch)
 
 def test_app_module_builds_no_model_at_import(app_module):
     assert not any(isinstance(value, (WmoModel, Session)) for value in vars(app_module).values())
-    assert json.dumps([r.path for r in app_module.routes]) == \
-        '["/", "compare", "answer", "effects", "region", "glossary", "about"]'
+    assert json.dumps([r.path for r in app_module.routes]) == (
+        '["/", "compare", "answer", "effects", "region", "classroom", "glossary",'
+        ' "about"]')
 
 
 def test_a_forms_difference_is_taken_apart_into_form_and_levers():

@@ -112,8 +112,8 @@ def test_the_installed_copy_reads_its_bundled_files(installed, probe):
     assert probe["governance"] == list_scenarios("governance")
     assert probe["experiments"] == sorted(p.stem for p in
                                           (ROOT / "scenarios" / "experiments").glob("*.toml"))
-    assert probe["routes"] == ["/", "compare", "answer", "effects", "region", "glossary",
-                              "about"]
+    assert probe["routes"] == ["/", "compare", "answer", "effects", "region", "classroom",
+                              "glossary", "about"]
     assert probe["effects"] == sorted(["packaged", "form", "levers", "without_sanctions",
                                        "sanctions"])
     assert probe["levers"] >= 8

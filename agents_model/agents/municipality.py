@@ -16,6 +16,7 @@ import mesa
 from agents_model.agents.access_worker import AccessWorker
 from agents_model.agents.buyer import Buyer
 from agents_model.agents.region_member import RegionMember
+from agents_model.directives import DIALOGUE_FACTOR
 from agents_model.products import (
     INDIVIDUAL_SUPPORT,
     PRODUCTS,
@@ -57,6 +58,8 @@ class Municipality(Buyer, RegionMember, mesa.Agent):
         assessment_queue: Applicants waiting for an assessment.
         placement_list: Indicated residents waiting for a provider.
         review_queue: Residents whose review is due.
+        directives: A player's decisions for the current year (the classroom mode,
+            :mod:`agents_model.directives`); empty: its own rules decide.
     """
 
     def __init__(self, model: WmoModel, spec: MunicipalitySpec) -> None:
@@ -90,6 +93,7 @@ class Municipality(Buyer, RegionMember, mesa.Agent):
         self.case_management_held = model.design.case_management
         self.dialogue_hours = 0.0
         self.dialogue_held = 0.0
+        self.directives: dict[str, str] = {}
 
     # --- size and capacity ----------------------------------------------------------------------
 
@@ -534,7 +538,8 @@ class Municipality(Buyer, RegionMember, mesa.Agent):
     def consider_rules(self, providers: list[Provider]) -> int:
         """Add a rule when trust or steering information falls short (M2, M3).
 
-        A rule is dropped when both are ample. Every change is felt by the providers as a
+        A rule is dropped when both are ample; a player's decision for the year replaces this
+        rule (:meth:`directed_rule_change`). Every change is felt by the providers as a
         burden and an inconsistency.
 
         Returns:
@@ -542,18 +547,10 @@ class Municipality(Buyer, RegionMember, mesa.Agent):
         """
         model = self.model
         p = model.p
-        trust = self.trust_in(providers)
-        info = self.info_quality * (0.5 + 0.5 * self.monitoring(len(providers)))
-        short = p.rule_threshold - min(trust, info)
-        change = 0
-        chance = min(1.0, p.rule_urgency * short)
-        if short > 0.0 and self.rules < p.max_rules and model.draws.random() < chance:
-            self.rules += 1
-            change = 1
-        elif short < -p.rule_drop_margin and self.rules > 0 \
-                and model.draws.random() < p.rule_drop_chance:
-            self.rules -= 1
-            change = -1
+        if "rules" in self.directives:
+            change = self.directed_rule_change()
+        else:
+            change = self.rule_change(providers)
         if change:
             self.info_quality = min(p.max_info_quality,
                                     model.design.information_quality + p.info_per_rule * self.rules)
@@ -563,6 +560,47 @@ class Municipality(Buyer, RegionMember, mesa.Agent):
             model.log("rule_added" if change > 0 else "rule_dropped", municipality=self.name,
                       rules=self.rules)
         return change
+
+    def rule_change(self, providers: list[Provider]) -> int:
+        """Its own rule: add a contract rule when trust or information falls short (M2, M3).
+
+        A rule is dropped when both are ample.
+
+        Returns:
+            +1 if a rule was added, -1 if one was dropped, 0 otherwise.
+        """
+        model = self.model
+        p = model.p
+        trust = self.trust_in(providers)
+        info = self.info_quality * (0.5 + 0.5 * self.monitoring(len(providers)))
+        short = p.rule_threshold - min(trust, info)
+        chance = min(1.0, p.rule_urgency * short)
+        if short > 0.0 and self.rules < p.max_rules and model.draws.random() < chance:
+            self.rules += 1
+            return 1
+        if short < -p.rule_drop_margin and self.rules > 0 \
+                and model.draws.random() < p.rule_drop_chance:
+            self.rules -= 1
+            return -1
+        return 0
+
+    def directed_rule_change(self) -> int:
+        """A player's decision for the year (the classroom mode): add or drop one rule, or keep.
+
+        It is carried out once; the rest of the year the rules stay put.
+
+        Returns:
+            +1 if a rule was added, -1 if one was dropped, 0 otherwise.
+        """
+        choice = self.directives["rules"]
+        self.directives["rules"] = "keep"
+        if choice == "add" and self.rules < self.model.p.max_rules:
+            self.rules += 1
+            return 1
+        if choice == "drop" and self.rules > 0:
+            self.rules -= 1
+            return -1
+        return 0
 
     def hold_dialogue(self, providers: list[Provider]) -> None:
         """Quarterly dialogue tables with contracted providers, at a cost in hours (M11, M12).
@@ -579,7 +617,10 @@ class Municipality(Buyer, RegionMember, mesa.Agent):
         self.dialogue_hours = self.dialogue_held = 0.0
         if not providers or design.dialogue_meetings <= 0:
             return
-        intended = design.dialogue_meetings / QUARTERS_PER_YEAR
+        intended = design.dialogue_meetings / QUARTERS_PER_YEAR \
+            * DIALOGUE_FACTOR[self.directives.get("dialogue", "contracted")]
+        if intended <= 0.0:
+            return
         available = p.dialogue_capacity_share * self.contract_capacity() * MONTHS_PER_QUARTER
         held = min(intended, available / (p.dialogue_meeting_hours * len(providers)))
         self.dialogue_held = QUARTERS_PER_YEAR * held

@@ -82,4 +82,9 @@ class RegionMember:
             * (1.0 - p.deficit_dissatisfaction * max(0.0, self.deficit))
         self.dissatisfied_quarters = self.dissatisfied_quarters + 1 \
             if self.satisfaction < p.leave_threshold else 0
-        return self.dissatisfied_quarters >= p.leave_quarters and not self.central
+        if self.central:
+            return False
+        choice = self.directives.get("joint_procurement")
+        if choice is not None:  # a player decides for the year (the classroom mode)
+            return choice == "leave"
+        return self.dissatisfied_quarters >= p.leave_quarters

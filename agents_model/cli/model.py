@@ -149,12 +149,26 @@ def run(region: str, design: str | None, seed: int, years: int | None,
 @click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the monthly KPI table (.parquet or .csv).")
 def replay(fingerprint_file: Path, out: Path | None) -> None:
-    """Replay a run from its fingerprint (exported by the app) to the same numbers."""
+    """Replay a run from its fingerprint (exported by the app) to the same numbers.
+
+    A classroom room's record (JSON from the teacher's page) replays the room with every
+    student's decisions.
+    """
     from agents_model import __version__
+    from agents_model.directives import load_record, replay_record
     from agents_model.runner import load_fingerprint
     from agents_model.runner import replay as replay_run
 
     _check_out(out)
+    record = load_record(fingerprint_file)
+    if record is not None:
+        model = replay_record(record)
+        frame = model.kpi_frame()
+        click.echo(summary(model, frame, 12 * record["years"]))
+        if out is not None:
+            write_frame(export_frame(frame), out)
+            click.echo(f"Wrote the monthly KPI table ({len(frame)} rows) to {out}")
+        return
     data = load_fingerprint(fingerprint_file)
     if data["version"] != __version__:
         click.echo(f"{PROG}: note: the fingerprint was made with wmo-abm {data['version']}, "

@@ -10,6 +10,7 @@ import solara.checks
 import solara.server.settings
 
 from agents_model.viz.builder import RegionPage
+from agents_model.viz.classroom_page import ClassroomPage
 from agents_model.viz.pages import (
     AboutPage,
     AnswerPage,
@@ -31,6 +32,7 @@ routes = [
     solara.Route(path="answer", component=AnswerPage, label="The answer"),
     solara.Route(path="effects", component=DesignEffectsPage, label="Design effects"),
     solara.Route(path="region", component=RegionPage, label="Build a region"),
+    solara.Route(path="classroom", component=ClassroomPage, label="Classroom"),
     solara.Route(path="glossary", component=GlossaryPage, label="Glossary"),
     solara.Route(path="about", component=AboutPage, label="About"),
 ]

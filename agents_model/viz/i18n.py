@@ -57,6 +57,96 @@ _UI: dict[str, tuple[str, str]] = {
                        "De pagina met het antwoord ontbreekt ({path})."),
     "nav_effects": ("Design effects", "Ontwerpeffecten"),
     "nav_region": ("Build a region", "Regio bouwen"),
+    "nav_classroom": ("Classroom", "Klas"),
+    # classroom page
+    "yes": ("yes", "ja"),
+    "no": ("no", "nee"),
+    "class_title": ("Play a region together", "Speel samen een regio"),
+    "class_intro": (
+        "A teacher opens a room on a region and a design; students join with the room code "
+        "from their own browsers (start the app with wmo-abm app --host 0.0.0.0 on the "
+        "classroom network) and each plays a municipality. Before each year every student "
+        "decides; when everyone has decided, the time is up or the teacher presses Play the "
+        "year, the model runs twelve months. The municipality's own rule decides for a "
+        "student who has not decided. At the end the debrief sets everyone's choices against "
+        "the results and against the same run with the model deciding for everyone. Nothing "
+        "is stored after the room ends.",
+        "Een docent opent een kamer op een regio en een model; studenten doen mee met de "
+        "kamercode vanuit hun eigen browser (start de app met wmo-abm app --host 0.0.0.0 op "
+        "het klasnetwerk) en spelen elk een gemeente. Voor elk jaar beslist elke student; als "
+        "iedereen heeft beslist, de tijd om is of de docent op Speel het jaar drukt, rekent "
+        "het model twaalf maanden door. Voor een student die niet heeft beslist, beslist de "
+        "eigen regel van de gemeente. Aan het eind zet de nabespreking ieders keuzes naast de "
+        "uitkomsten en naast dezelfde run waarin het model voor iedereen beslist. Na afloop "
+        "wordt niets bewaard."),
+    "class_teacher": ("Teacher: open a room", "Docent: open een kamer"),
+    "class_student_card": ("Student: join a room", "Student: doe mee in een kamer"),
+    "class_years": ("Years", "Jaren"),
+    "class_open": ("Open a room", "Open een kamer"),
+    "class_code": ("Room code", "Kamercode"),
+    "class_choose_role": ("Your municipality", "Uw gemeente"),
+    "class_join": ("Join", "Meedoen"),
+    "class_no_room": ("No room with this code.", "Geen kamer met deze code."),
+    "class_room_gone": ("This room has ended or does not exist.",
+                        "Deze kamer is afgelopen of bestaat niet."),
+    "class_not_in_room": ("This browser plays no role in the room; join it below.",
+                          "Deze browser speelt geen rol in de kamer; doe hieronder mee."),
+    "class_room_code": ("Room code: {code}", "Kamercode: {code}"),
+    "class_tell_students": (
+        "Students open the Classroom page of this app and type the code.",
+        "Studenten openen de pagina Klas van deze app en typen de code."),
+    "class_status": ("Year {year} of {years} played · {seconds} s left to decide {paused}",
+                     "Jaar {year} van {years} gespeeld · nog {seconds} s om te beslissen "
+                     "{paused}"),
+    "class_paused": ("(paused)", "(gepauzeerd)"),
+    "class_student": ("Student", "Student"),
+    "class_decided": ("Decided", "Besloten"),
+    "class_play_year": ("Play the year", "Speel het jaar"),
+    "class_pause": ("Pause", "Pauzeren"),
+    "class_resume": ("Resume", "Hervatten"),
+    "class_end": ("End the room", "Kamer beëindigen"),
+    "class_download_record": ("Room record (JSON, replays the room)",
+                              "Kamerverslag (JSON, speelt de kamer opnieuw af)"),
+    "class_you_are": ("You play {name}", "U speelt {name}"),
+    "class_decide_intro": (
+        "Decide for the coming year; what you leave on 'own rule' the municipality decides "
+        "itself, as it would without you.",
+        "Beslis voor het komende jaar; wat u op 'eigen regel' laat, beslist de gemeente zelf, "
+        "zoals zonder u."),
+    "class_own_rule": ("Own rule (the model decides)", "Eigen regel (het model beslist)"),
+    "class_joint_procurement": ("Joint procurement", "Gezamenlijke inkoop"),
+    "class_joint_procurement_stay": ("Stay in", "Blijven"),
+    "class_joint_procurement_leave": ("Leave (household help first)",
+                                      "Uitstappen (eerst huishoudelijke hulp)"),
+    "class_rules": ("Contract rules", "Spelregels"),
+    "class_rules_count": ("Rules in force", "Spelregels van kracht"),
+    "class_rules_add": ("Add one", "Eén toevoegen"),
+    "class_rules_drop": ("Drop one", "Eén schrappen"),
+    "class_rules_keep": ("Keep as they are", "Laten zoals ze zijn"),
+    "class_dialogue": ("Dialogue with providers", "Overleg met aanbieders"),
+    "class_dialogue_none": ("None", "Geen"),
+    "class_dialogue_contracted": ("As contracted", "Zoals afgesproken"),
+    "class_dialogue_double": ("Twice as much", "Twee keer zo veel"),
+    "class_submit": ("Submit my decisions", "Mijn besluiten indienen"),
+    "class_decided_note": ("Decided. Waiting for the others or the teacher.",
+                           "Besloten. Wachten op de anderen of de docent."),
+    "class_your_results": ("Your municipality, year by year", "Uw gemeente, jaar na jaar"),
+    "class_year": ("Year", "Jaar"),
+    "class_by": ("Decided by", "Besloten door"),
+    "class_by_student": ("student", "student"),
+    "class_by_model": ("model (own rule)", "model (eigen regel)"),
+    "class_waiting": ("Waiting residents", "Wachtende inwoners"),
+    "class_trust": ("Trust in providers", "Vertrouwen in aanbieders"),
+    "class_in_region": ("In the joint procurement", "In de gezamenlijke inkoop"),
+    "class_no_year_yet": ("No year played yet.", "Nog geen jaar gespeeld."),
+    "class_region_results": ("The region, year by year (means over the year)",
+                             "De regio, jaar na jaar (gemiddelden over het jaar)"),
+    "class_counterfactual": ("The same run with the model deciding for everyone",
+                             "Dezelfde run waarin het model voor iedereen beslist"),
+    "class_counterfactual_note": (
+        "Same region, design and seed; only the students' decisions differ.",
+        "Zelfde regio, model en seed; alleen de besluiten van de studenten verschillen."),
+    "class_debrief": ("Debrief: choices and results", "Nabespreking: keuzes en uitkomsten"),
     # region page
     "region_page_title": ("Build your own region", "Bouw uw eigen regio"),
     "region_intro": (

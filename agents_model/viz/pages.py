@@ -69,7 +69,8 @@ __all__ = ["ANSWER_FILES", "NAV", "AboutPage", "AnswerPage", "ComparePage", "Des
 
 NAV: dict[str, str] = {"/": "nav_simulate", "compare": "nav_compare", "answer": "nav_answer",
                        "effects": "nav_effects", "region": "nav_region",
-                       "glossary": "nav_glossary", "about": "nav_about"}
+                       "classroom": "nav_classroom", "glossary": "nav_glossary",
+                       "about": "nav_about"}
 """Route path -> text key of its navigation button."""
 
 

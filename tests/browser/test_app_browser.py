@@ -417,3 +417,77 @@ def test_a_region_built_and_saved_gives_the_cli_the_same_kpis(offline, app_url, 
     assert list(app_kpis["month"]) == [0, 1, 2, 3]
     pd.testing.assert_frame_equal(cli_kpis, app_kpis, check_exact=True)
     offline.assert_offline()
+
+
+def _join_room(offline, app_url: str, code: str, name: str) -> Page:
+    page = offline.new_page(offline.new_context())
+    page.goto(app_url + "classroom")
+    page.locator(".wmo-class-code-input input").fill(code)
+    choose(page, "wmo-class-role-select", name)
+    page.locator(".wmo-class-join").click()
+    expect(page.locator(".wmo-class-role")).to_have_text(f"You play {name}")
+    return page
+
+
+def _decide(page: Page, select: str, choice: str, last: bool = False) -> None:
+    """Choose and submit; the last to decide sees the year play at once instead of a note."""
+    choose(page, select, choice)
+    page.locator(".wmo-class-submit").click()
+    if not last:
+        expect(page.locator(".wmo-class-decided")).to_be_visible()
+
+
+def _open_room(page: Page, app_url: str, years: str) -> str:
+    page.goto(app_url + "classroom")
+    choose(page, "wmo-class-years", years)
+    page.locator(".wmo-class-open-room").click()
+    code = page.locator(".wmo-class-code")
+    expect(code).to_contain_text("Room code: ")
+    return code.inner_text().split(":")[-1].strip()
+
+
+def test_a_class_plays_two_years_in_a_room(offline, app_url, tmp_path):
+    teacher = offline.new_page()
+    code = _open_room(teacher, app_url, "2")
+    other_teacher = offline.new_page(offline.new_context())
+    other_code = _open_room(other_teacher, app_url, "3")
+    assert other_code != code
+    names = ("Leiderdorp", "Oegstgeest", "Zoeterwoude")
+    students = {name: _join_room(offline, app_url, code, name) for name in names}
+    roles = teacher.locator(".wmo-class-roles")
+    for name in names:
+        expect(roles.locator("tr", has_text=name)).to_contain_text("yes")
+
+    _decide(students["Leiderdorp"], "wmo-class-rules", "Add one")
+    _decide(students["Oegstgeest"], "wmo-class-dialogue", "None")
+    students["Leiderdorp"].reload()  # a reload keeps the role and the decision
+    expect(students["Leiderdorp"].locator(".wmo-class-role")).to_have_text("You play Leiderdorp")
+    expect(students["Leiderdorp"].locator(".wmo-class-decided")).to_be_visible()
+    teacher.locator(".wmo-class-advance").click()  # Zoeterwoude is absent: its rule decides
+    expect(teacher.locator(".wmo-class-status")).to_contain_text("Year 1 of 2 played")
+    own = students["Leiderdorp"].locator(".wmo-class-own")
+    expect(own).to_contain_text("student")
+    expect(students["Zoeterwoude"].locator(".wmo-class-own")).to_contain_text("model (own rule)")
+
+    for name in names:  # everybody decides: the year plays by itself
+        _decide(students[name], "wmo-class-rules", "Keep as they are", last=name == names[-1])
+    expect(teacher.locator(".wmo-class-status")).to_contain_text("Year 2 of 2 played")
+    debrief = teacher.locator(".wmo-class-debrief")
+    expect(debrief).to_contain_text("Add one")
+    expect(debrief).to_contain_text("model (own rule)")
+    expect(teacher.locator(".wmo-class-counterfactual")).to_be_visible()
+    expect(students["Oegstgeest"].locator(".wmo-class-debrief")).to_be_visible()
+    expect(other_teacher.locator(".wmo-class-status")).to_contain_text("Year 0 of 3 played")
+
+    for label, name in (("KPIs as CSV", "room.csv"), ("Room record", "room.json")):
+        with teacher.expect_download() as download:
+            teacher.locator(".wmo-class-teacher button", has_text=label).click()
+        download.value.save_as(tmp_path / name)
+    result = subprocess.run(
+        [sys.executable, "-m", "agents_model", "replay", "room.json", "--out", "replay.csv"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    replayed = (tmp_path / "replay.csv").read_text(encoding="utf-8")
+    assert replayed == (tmp_path / "room.csv").read_text(encoding="utf-8")
+    offline.assert_offline()
