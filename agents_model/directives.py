@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from agents_model.agents.municipality import Municipality
     from agents_model.model import WmoModel
 
-__all__ = ["DIALOGUE_FACTOR", "MUNICIPALITY_DECISIONS", "RECORD_FORMAT", "direct", "load_record",
-           "replay_record"]
+__all__ = ["DIALOGUE_FACTOR", "MUNICIPALITY_DECISIONS", "PARTNER_CHANGE", "RECORD_FORMAT", "direct",
+           "load_record", "replay_record"]
 
 RECORD_FORMAT = "wmo-abm-classroom/1"
 """Format of a room record: region, design, seed, population scale, years and, per
@@ -36,12 +36,20 @@ MUNICIPALITY_DECISIONS: dict[str, tuple[str, ...]] = {
     "joint_procurement": ("stay", "leave"),
     "rules": ("add", "drop", "keep"),
     "dialogue": ("none", "contracted", "double"),
+    "tariff": ("cut", "keep", "raise"),
+    "partners": ("fewer", "contracted", "more"),
 }
-"""Per decision, the choices a player has (M16 staying in the joint procurement, M2/M3 contract
-rules, M11/M12 dialogue meetings against the contract's intention)."""
+"""Per decision, the choices a player has: M16 staying in the joint procurement, M2/M3 contract
+rules, M11/M12 dialogue meetings against the contract's intention, M18/M3 the year-end tariff
+(as far as the buying rules allow) and M11 the partners kept per product at a procurement round
+this year. The tariff and the partners are decided by the municipality that negotiates the
+contracts: the central one for the joint contracts, each municipality for its own."""
 
 DIALOGUE_FACTOR: dict[str, float] = {"none": 0.0, "contracted": 1.0, "double": 2.0}
 """Dialogue meetings held, as a multiple of the contract's intention, per choice."""
+
+PARTNER_CHANGE: dict[str, int] = {"fewer": -1, "contracted": 0, "more": 1}
+"""Partners kept per product at a procurement round, against the contract's number."""
 
 
 def direct(municipality: Municipality, decisions: Mapping[str, str]) -> None:

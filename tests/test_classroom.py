@@ -70,6 +70,11 @@ def test_students_decide_and_the_model_decides_for_the_absent(rooms):
         room.advance()
     rows = room.debrief()
     assert len(rows) == 2 * len(room.roles)
+    assert len(room.networks) == 3  # the start and after each year, on one layout
+    assert room.networks[0].trust != room.networks[-1].trust
+    start, end = room.networks[0].positions, room.networks[-1].positions
+    common = set(start) & set(end)
+    assert common and all(start[n] == end[n] for n in common)  # nodes stay where they were
     assert {"municipality", "year", "by", "rules", "waiting"} <= set(rows[0])
 
 

@@ -9,9 +9,10 @@ from agents_model.directives import MUNICIPALITY_DECISIONS, direct
 
 
 def play(decisions, years=2, region="leiden_2015", player="Leiderdorp", overrides=None,
-         seed=5):
+         seed=5, design=None):
     """Run ``years`` years; every January the player's municipality gets ``decisions``."""
-    scenario = load_scenario(region, overrides={"population_scale": 0.03, **(overrides or {})})
+    scenario = load_scenario(region, design=design,
+                             overrides={"population_scale": 0.03, **(overrides or {})})
     model = WmoModel(scenario, rng=seed)
     municipality = next(m for m in model.municipalities if m.name == player)
     for _ in range(years):
@@ -71,7 +72,7 @@ def test_the_central_municipality_cannot_be_made_to_leave():
 
 
 @pytest.mark.parametrize("decisions,message", [
-    ({"tariff": "raise"}, "unknown decision 'tariff'"),
+    ({"budget": "raise"}, "unknown decision 'budget'"),
     ({"rules": "double"}, "rules: 'double' is not one of add, drop, keep"),
 ])
 def test_unknown_decisions_and_choices_are_refused(decisions, message):
@@ -79,4 +80,26 @@ def test_unknown_decisions_and_choices_are_refused(decisions, message):
     with pytest.raises(ValueError, match=message):
         direct(model.municipalities[0], decisions)
     assert model.municipalities[0].directives == {}
-    assert set(MUNICIPALITY_DECISIONS) == {"joint_procurement", "rules", "dialogue"}
+    assert set(MUNICIPALITY_DECISIONS) == {"joint_procurement", "rules", "dialogue", "tariff",
+                                           "partners"}
+
+
+def test_the_central_municipality_cutting_the_tariff_ends_below_one_raising_it():
+    cut, _ = play({"tariff": "cut"}, player="Leiden")
+    raised, _ = play({"tariff": "raise"}, player="Leiden")
+    kept, _ = play({"tariff": "keep"}, player="Leiden")
+    tariffs = [m.contract_sets["region"].tariff for m in (cut, kept, raised)]
+    assert tariffs[0] < tariffs[1] < tariffs[2]
+    member, _ = play({"tariff": "raise"}, player="Leiderdorp")  # not its contracts to set
+    plain, _ = play(None)
+    assert member.contract_sets["region"].tariff == plain.contract_sets["region"].tariff
+
+
+def test_the_central_municipality_keeping_fewer_partners_contracts_fewer_providers():
+    yearly_rounds = {"contract_years": 1}
+    fewer, _ = play({"partners": "fewer"}, region="leiden_2015", player="Leiden",
+                    overrides=yearly_rounds, design="strategic_partners")
+    more, _ = play({"partners": "more"}, region="leiden_2015", player="Leiden",
+                   overrides=yearly_rounds, design="strategic_partners")
+    assert fewer.kpi_frame()["contracted_providers"].iloc[-1] < \
+        more.kpi_frame()["contracted_providers"].iloc[-1]

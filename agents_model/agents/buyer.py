@@ -6,9 +6,11 @@ takes about the contracts it buys, kept apart from its access work, observation 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from agents_model.contracts import Bid
+from agents_model.directives import PARTNER_CHANGE
 from agents_model.products import (
     INDIVIDUAL_SUPPORT,
     LIGHTEST_INDICATED_NEED,
@@ -47,7 +49,11 @@ class Buyer:
         """
         by_id = {q.unique_id: q for q in candidates}
         bids = [self.assess_bid(q.unique_id, *q.offer(), members) for q in candidates]
-        chosen, lead = self.model.terms.procurement.select(bids, volume)
+        rule = self.model.terms.procurement
+        choice = self.directives.get("partners")
+        if choice is not None and rule.keep is not None:  # a player decides (classroom mode)
+            rule = replace(rule, keep=max(1, rule.keep + PARTNER_CHANGE[choice]))
+        chosen, lead = rule.select(bids, volume)
         return [by_id[i] for i in chosen], by_id[lead] if lead is not None else None
 
     def assess_bid(self, provider_id: int, price: float, capacity: float,
@@ -127,6 +133,8 @@ class Buyer:
             buyer.tariff = max(p.tariff_floor * factor, old * (1.0 - cut))
         elif deficit < -p.tariff_restore_surplus:
             buyer.tariff = min(factor, old * (1.0 + p.tariff_restore))
+        if "tariff" in self.directives:  # a player decides for the year (classroom mode)
+            buyer.tariff = self.directed_tariff(old, self.directives["tariff"])
         if abs(buyer.tariff - old) > 1e-9:
             event = p.trust_tariff_cut if buyer.tariff < old else p.trust_tariff_raised
             for q in buyer.providers():
@@ -135,6 +143,19 @@ class Buyer:
             change = 100 * (buyer.tariff / old - 1)
             model.log("tariff_cut" if change < 0 else "tariff_raised", percent=abs(change),
                       buyer="the region" if buyer.joint else members[0].name)
+
+    def directed_tariff(self, old: float, choice: str) -> float:
+        """A player's tariff decision for the year (the classroom mode; M18, M3).
+
+        A cut goes as far as a year's cut may, a raise as far as a year's raise may, both
+        within the contract's floor and ceiling; keep leaves the tariff as it was.
+        """
+        p, factor = self.model.p, self.model.design.tariff_factor
+        if choice == "cut":
+            return max(p.tariff_floor * factor, old * (1.0 - p.max_tariff_cut))
+        if choice == "raise":
+            return min(p.tariff_ceiling * factor, old * (1.0 + p.tariff_raise))
+        return old
 
     def carry_out_capacity_plan(self, providers: list[Provider]) -> None:
         """Agree this year's reduction of protected-living places with the providers (M15).

@@ -31,6 +31,8 @@ from agents_model.metrics import export_frame
 from agents_model.model import WmoModel
 from agents_model.scenario import ScenarioError, load_scenario
 from agents_model.viz import limits
+from agents_model.viz.layout import extend_layout, graph_layout
+from agents_model.viz.state import NetworkData, network_data
 
 __all__ = ["CODE_ALPHABET", "DECISION_SECONDS", "MAX_ROOMS", "MAX_ROOM_YEARS", "ROOMS",
            "ROOM_IDLE_SECONDS", "Room", "Rooms"]
@@ -100,6 +102,9 @@ class Room:
         self.lock = threading.RLock()
         self.model = self._build()
         self.roles = {m.name: Role(m.name) for m in self.model.municipalities}
+        self._positions = graph_layout(self.model.network,
+                                       {q.unique_id: q.kind for q in self.model.providers})
+        self.networks: list[NetworkData] = [self._network()]
         self.year = 0
         self.paused = False
         self.ended = False
@@ -186,6 +191,7 @@ class Room:
                 self.roles[municipality.name].history[-1].update(self._own_results(municipality))
                 direct(municipality, {})
             self.year += 1
+            self.networks.append(self._network())
             self.deadline = time.monotonic() + DECISION_SECONDS
             self._changed()
 
@@ -218,6 +224,11 @@ class Room:
         with self.lock:
             self.ended = True
             self._changed()
+
+    def _network(self) -> NetworkData:
+        """The trust network now, on the room's stable layout (for the debrief)."""
+        self._positions = extend_layout(self._positions, self.model.network.nodes)
+        return network_data(self.model, dict(self._positions))
 
     def _changed(self) -> None:
         self.version += 1

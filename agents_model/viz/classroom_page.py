@@ -19,6 +19,7 @@ import solara
 
 from agents_model.directives import MUNICIPALITY_DECISIONS
 from agents_model.scenario import ScenarioError
+from agents_model.viz import charts
 from agents_model.viz.classroom import MAX_ROOM_YEARS, ROOMS, Room
 from agents_model.viz.components import design_title, region_title, use_app
 from agents_model.viz.i18n import fmt, kpi_label, t
@@ -58,6 +59,22 @@ def _number(value: object, lang: str) -> str:
 
 def _choice(decision: str, choice: str, lang: str) -> str:
     return t(f"class_{decision}_{choice}", lang)
+
+
+def _open_to(municipality, decision: str) -> bool:
+    """Whether a decision is the municipality's to take.
+
+    Only a member other than the central one can leave the joint procurement; only the
+    municipality that negotiates contracts (the central one, or one with contracts of its own)
+    sets a tariff and the partners.
+    """
+    negotiates = municipality.central or not municipality.in_region \
+        or bool(municipality.local_products)
+    if decision == "joint_procurement":
+        return municipality.in_region and not municipality.central
+    if decision in ("tariff", "partners"):
+        return negotiates
+    return True
 
 
 @solara.component
@@ -103,11 +120,29 @@ def YearResults(room: Room, lang: str, version: int):
 
 
 @solara.component
+def TrustOverYears(room: Room, lang: str, version: int):
+    """The trust network at the start and after each year, side by side."""
+    pictures = solara.use_memo(
+        lambda: [charts.to_png(charts.network_figure(net, lang), dpi=45)
+                 for net in room.networks], [room.code, len(room.networks), lang])
+    with solara.Column(gap="4px") as main:
+        solara.HTML(tag="h4", unsafe_innerHTML=html.escape(t("class_trust_over_years", lang)))
+        with solara.Row(gap="8px", style={"flex-wrap": "wrap"}, classes=["wmo-class-networks"]):
+            for year, png in enumerate(pictures):
+                with solara.Column(gap="0px", style={"width": "300px"}):
+                    solara.Text(t("class_after_year", lang, year=year) if year
+                                else t("class_at_start", lang), style={"font-size": "0.85em"})
+                    solara.Image(png, width="300px", format="png")
+    return main
+
+
+@solara.component
 def Debrief(room: Room, lang: str, version: int):
     """Each role's choices against its results, year by year (``version``: as above)."""
     rows = room.debrief()
     with solara.Column(gap="4px") as main:
         solara.HTML(tag="h3", unsafe_innerHTML=html.escape(t("class_debrief", lang)))
+        TrustOverYears(room, lang, version)
         _table([t("muni_name", lang), t("class_year", lang), t("class_by", lang),
                 *[t(f"class_{d}", lang) for d in MUNICIPALITY_DECISIONS],
                 t("class_rules_count", lang), t("class_waiting", lang), t("class_trust", lang),
@@ -198,7 +233,7 @@ def StudentView(room: Room, token: str, lang: str, version: int):
             solara.Text(t("class_decide_intro", lang), style={"font-size": "0.9em"})
             with solara.Row(gap="12px", style={"flex-wrap": "wrap"}):
                 for decision, choices in MUNICIPALITY_DECISIONS.items():
-                    if decision == "joint_procurement" and municipality.central:
+                    if not _open_to(municipality, decision):
                         continue
                     items = [{"text": t("class_own_rule", lang), "value": ""}] + [
                         {"text": _choice(decision, c, lang), "value": c} for c in choices]
@@ -207,6 +242,7 @@ def StudentView(room: Room, token: str, lang: str, version: int):
                               on_v_model=lambda v, d=decision: draft.set(
                                   {k: c for k, c in {**draft.value, d: v}.items() if c}),
                               class_=f"wmo-class-{decision}", style_="min-width: 220px")
+            solara.Text(t("class_lead_note", lang), style={"font-size": "0.8em", "color": "#666"})
             solara.Button(t("class_submit", lang), color="primary", on_click=submit,
                           disabled=room.paused, classes=["wmo-class-submit"])
             if role.decided:

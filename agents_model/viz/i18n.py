@@ -127,6 +127,21 @@ _UI: dict[str, tuple[str, str]] = {
     "class_dialogue_none": ("None", "Geen"),
     "class_dialogue_contracted": ("As contracted", "Zoals afgesproken"),
     "class_dialogue_double": ("Twice as much", "Twee keer zo veel"),
+    "class_tariff": ("Tariff at the end of the year", "Tarief aan het eind van het jaar"),
+    "class_tariff_cut": ("Cut", "Verlagen"),
+    "class_tariff_keep": ("Keep", "Gelijk houden"),
+    "class_tariff_raise": ("Raise", "Verhogen"),
+    "class_partners": ("Partners at a procurement round", "Partners bij een inkoopronde"),
+    "class_partners_fewer": ("One fewer", "Eén minder"),
+    "class_partners_contracted": ("As contracted", "Zoals afgesproken"),
+    "class_partners_more": ("One more", "Eén meer"),
+    "class_lead_note": (
+        "The tariff and the partners are decided by the municipality that negotiates the "
+        "contracts: the central one for the joint contracts, a municipality that left for its "
+        "own.",
+        "Het tarief en de partners bepaalt de gemeente die de contracten afsluit: de "
+        "centrumgemeente voor de gezamenlijke contracten, een uitgestapte gemeente voor haar "
+        "eigen."),
     "class_submit": ("Submit my decisions", "Mijn besluiten indienen"),
     "class_decided_note": ("Decided. Waiting for the others or the teacher.",
                            "Besloten. Wachten op de anderen of de docent."),
@@ -147,6 +162,11 @@ _UI: dict[str, tuple[str, str]] = {
         "Same region, design and seed; only the students' decisions differ.",
         "Zelfde regio, model en seed; alleen de besluiten van de studenten verschillen."),
     "class_debrief": ("Debrief: choices and results", "Nabespreking: keuzes en uitkomsten"),
+    "class_trust_over_years": (
+        "The trust network over the years (colour: municipalities' trust in providers)",
+        "Het vertrouwensnetwerk door de jaren (kleur: vertrouwen van gemeenten in aanbieders)"),
+    "class_at_start": ("At the start", "Bij de start"),
+    "class_after_year": ("After year {year}", "Na jaar {year}"),
     # region page
     "region_page_title": ("Build your own region", "Bouw uw eigen regio"),
     "region_intro": (

@@ -146,7 +146,10 @@ def choose(page: Page, select_css: str, item: str) -> None:
 def test_app_loads_with_its_charts(offline, app_url):
     page = open_app(offline, app_url)
     expect(page.locator(".wmo-month")).to_have_text(START)
-    expect(page.locator(".wmo-counts")).to_contain_text("municipalities: 5")
+    counts = page.locator(".wmo-counts")
+    expect(counts).to_contain_text("municipalities: 5")
+    expect(counts).to_contain_text(re.compile(r"providers in the market: \d+, contracted: \d+, "
+                                              r"with clients: \d+"))
     expect(page.locator(".wmo-region-select")).to_contain_text("Leiden region 2015")
     for tab in ("kpis", "network", "market", "flow", "events", "export"):
         expect(page.locator(f".wmo-tab-{tab}")).to_be_visible()
@@ -476,6 +479,7 @@ def test_a_class_plays_two_years_in_a_room(offline, app_url, tmp_path):
     expect(debrief).to_contain_text("Add one")
     expect(debrief).to_contain_text("model (own rule)")
     expect(teacher.locator(".wmo-class-counterfactual")).to_be_visible()
+    expect(teacher.locator(".wmo-class-networks img")).to_have_count(3)  # start + two years
     expect(students["Oegstgeest"].locator(".wmo-class-debrief")).to_be_visible()
     expect(other_teacher.locator(".wmo-class-status")).to_contain_text("Year 0 of 3 played")
 
@@ -490,4 +494,30 @@ def test_a_class_plays_two_years_in_a_room(offline, app_url, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     replayed = (tmp_path / "replay.csv").read_text(encoding="utf-8")
     assert replayed == (tmp_path / "room.csv").read_text(encoding="utf-8")
+    offline.assert_offline()
+
+
+def test_the_about_page_says_the_defaults_are_calibrated_and_links_the_answer(offline, app_url):
+    page = offline.new_page()
+    page.goto(app_url + "about")
+    about = page.locator(".wmo-about")
+    expect(about).to_contain_text("calibrated to ten patterns")
+    expect(about).not_to_contain_text("not yet calibrated")
+    expect(about).to_contain_text("The answer")
+    page.locator(".wmo-lang-toggle button", has_text="Nederlands").click()
+    expect(about).to_contain_text("gekalibreerd")
+    expect(about).not_to_contain_text("nog niet gekalibreerd")
+    offline.assert_offline()
+
+
+def test_a_refusal_goes_when_the_field_is_corrected(offline, app_url):
+    page = open_app(offline, app_url)
+    scale = page.locator(".wmo-population-scale input")
+    scale.fill("0.5")
+    page.locator(".wmo-reset").click()
+    message = page.locator(".wmo-message")
+    expect(message).to_contain_text("0.25")
+    scale.fill("0.05")
+    expect(message.locator(".v-alert")).to_have_count(0)
+    expect(page.locator(".wmo-month")).to_have_text(START)
     offline.assert_offline()
