@@ -538,3 +538,15 @@ def test_every_setting_of_the_region_page_explains_itself_in_both_languages():
         assert i18n.param_label(name, "en") != name.replace("_", " "), name
         assert i18n.param_label(name, "nl") != name.replace("_", " "), name
         assert i18n.param_doc(name, "nl") != by_name(name).doc, name
+
+
+def test_kpi_charts_leave_out_month_zero_placeholders():
+    model = WmoModel(load_scenario("woerden_2017"), rng=1, population_scale=0.02)
+    model.run_for(2)
+    frame = model.kpi_frame()
+    assert frame.loc[0, "transformation_index"] > 0  # the model's start-row placeholder
+    series = {s["name"]: s["data"] for _, opt in charts.kpi_options(frame)
+              for s in opt["series"]}
+    index = series[i18n.kpi_label("transformation_index", "en")]
+    assert index[0] is None and index[1] is not None
+    assert series[i18n.kpi_label("waiting_list", "en")][0] is not None  # a count at month 0

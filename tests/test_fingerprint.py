@@ -13,6 +13,7 @@ from agents_model.cli import main
 from agents_model.events import Event, describe, month_label
 from agents_model.metrics import export_frame
 from agents_model.runner.fingerprints import fingerprint, load_fingerprint, replay
+from agents_model.scenario import SCENARIO_ROOT as SCENARIOS
 from agents_model.scenario import ScenarioError
 
 
@@ -137,3 +138,20 @@ def test_exported_kpis_leave_the_start_row_empty_where_nothing_happened_yet(tmp_
     header = out.read_text().splitlines()[0].split(",")
     assert start[header.index("cost_per_client")] == ""
     assert start[header.index("year")] == "2017"
+
+
+def test_a_fingerprint_carries_a_region_file_of_its_own_and_replays_without_it(tmp_path):
+    region = tmp_path / "my_region.toml"
+    region.write_text((SCENARIOS / "regions" / "woerden_2017.toml").read_text(encoding="utf-8")
+                      .replace("population = 51000", "population = 30000"), encoding="utf-8")
+    scenario = load_scenario(region, overrides={"population_scale": 0.03})
+    model = WmoModel(scenario, rng=2)
+    model.run_for(6)
+    data = fingerprint(scenario, 2, 6)
+    assert "population = 30000" in data["region_file"]
+    region.unlink()  # the fingerprint travels without the file
+    path = tmp_path / "fp.json"
+    path.write_text(json.dumps(data))
+    again = replay(load_fingerprint(path))
+    pd.testing.assert_frame_equal(again.kpi_frame(), model.kpi_frame())
+    assert "region_file" not in fingerprint(load_scenario("woerden_2017"), 1, 1)

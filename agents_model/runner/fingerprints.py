@@ -2,13 +2,16 @@
 
 A fingerprint is a small JSON document: the region and design (bare names, or file paths for
 files outside ``scenarios/``), every parameter value, the seed, the number of months and the
-package version. ``wmo-abm replay FINGERPRINT.json`` rebuilds the scenario, runs the model and
+package version. A region file outside ``scenarios/`` (one of your own, or one built in the
+app) travels inside the fingerprint as ``region_file``, so the fingerprint replays where that
+file does not exist. ``wmo-abm replay FINGERPRINT.json`` rebuilds the scenario, runs the model and
 gives the same monthly KPIs as the run it was taken from (same package version).
 """
 
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +43,7 @@ def fingerprint(scenario: Scenario, seed: int, months: int) -> dict[str, Any]:
     sources = list(scenario.sources)
     region = _source(sources[0], "regions") if sources else ""
     design = _source(sources[1], "governance") if len(sources) > 1 else ""
-    return {
+    data = {
         "format": FORMAT,
         "version": __version__,
         "region": region,
@@ -49,6 +52,9 @@ def fingerprint(scenario: Scenario, seed: int, months: int) -> dict[str, Any]:
         "months": int(months),
         "parameters": dict(scenario.values),
     }
+    if region and Path(region).is_absolute():
+        data["region_file"] = Path(region).read_text(encoding="utf-8")
+    return data
 
 
 def load_fingerprint(path: str | Path) -> dict[str, Any]:
@@ -78,12 +84,25 @@ def load_fingerprint(path: str | Path) -> dict[str, Any]:
         raise ScenarioError(f"{path}: key 'seed' must be an integer from 0 to {MAX_SEED}")
     if not 1 <= data["months"] <= 600:
         raise ScenarioError(f"{path}: key 'months' must be an integer from 1 to 600")
+    if not isinstance(data.get("region_file", ""), str):
+        raise ScenarioError(f"{path}: key 'region_file' must be of type str")
     return data
 
 
 def scenario_of(data: dict[str, Any], origin: str = "fingerprint") -> Scenario:
-    """Rebuild the scenario a fingerprint describes (validated like any scenario)."""
-    scenario = load_scenario(data["region"], design=data["design"] or None)
+    """Rebuild the scenario a fingerprint describes (validated like any scenario).
+
+    A region carried inside the fingerprint (``region_file``) is read from there, not from
+    the path it once had.
+    """
+    text = data.get("region_file")
+    if not text:
+        scenario = load_scenario(data["region"], design=data["design"] or None)
+        return scenario.with_overrides(data["parameters"], origin)
+    with tempfile.TemporaryDirectory(prefix="wmo-abm-fingerprint-") as folder:
+        path = Path(folder) / f"{Path(data['region']).stem or 'region'}.toml"
+        path.write_text(text, encoding="utf-8")
+        scenario = load_scenario(path, design=data["design"] or None)
     return scenario.with_overrides(data["parameters"], origin)
 
 

@@ -27,7 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from agents_model.events import provider_name
-from agents_model.metrics import KPI_UNITS
+from agents_model.metrics import KPI_UNITS, UNDEFINED_AT_START
 from agents_model.products import STATES
 from agents_model.viz import limits
 from agents_model.viz.i18n import (
@@ -173,8 +173,13 @@ def kpi_options(kpis: pd.DataFrame, lang: str = "en") -> list[tuple[str, dict]]:
         lang: ``en`` or ``nl``.
 
     Returns:
-        (panel key, option) per panel, in the order of :data:`KPI_PANELS`.
+        (panel key, option) per panel, in the order of :data:`KPI_PANELS`. At month 0 the
+        KPIs that say nothing yet (:data:`agents_model.metrics.UNDEFINED_AT_START`) are left
+        out, as in the export, so no line starts from a placeholder.
     """
+    kpis = kpis.copy()
+    undefined = [c for c in kpis.columns if c in UNDEFINED_AT_START]
+    kpis.loc[kpis["month"] == 0, undefined] = np.nan
     panels = []
     opt = _time_option(t("chart_money", lang), kpis, lang,
                        "× 1000 " + unit(KPI_UNITS["spend"], lang))
