@@ -113,9 +113,23 @@ def test_the_guard_stamps_the_clients_address_over_a_forged_one():
 # --- fair slots ---------------------------------------------------------------------------------
 
 
+_STOPS: list[threading.Event] = []
+"""Stop events of every waiting thread a test started (set when the test ends)."""
+
+
+@pytest.fixture(autouse=True)
+def stop_waiters():
+    """No waiting thread outlives its test."""
+    yield
+    for stop in _STOPS:
+        stop.set()
+    _STOPS.clear()
+
+
 def waiter(slots, visitor, got, stop=None):
     """Ask for a slot in a thread; append the visitor to ``got`` when it has one."""
     stop = stop or threading.Event()
+    _STOPS.append(stop)
 
     def run():
         if slots.acquire(visitor, stop.is_set, poll=0.02):

@@ -277,9 +277,11 @@ def test_bad_drafts_are_refused_in_one_line(draft, pattern, tmp_path):
     assert not list(tmp_path.iterdir())
 
 
-def test_a_valid_draft_passes_check():
-    check(LEIDEN)
-    check(edited_draft())
+def test_a_valid_draft_passes_check_and_an_invalid_one_does_not():
+    assert check(LEIDEN) is None
+    assert check(edited_draft()) is None
+    with pytest.raises(ScenarioError):
+        check(edited_draft().with_municipality(0, population=1))
 
 
 @pytest.mark.parametrize(("text", "pattern"), [

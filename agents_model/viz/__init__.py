@@ -1,7 +1,8 @@
 """The browser app of the Wmo governance model (Solara).
 
 Modules, one concern each: :mod:`~agents_model.viz.limits` (what one visitor may ask),
-:mod:`~agents_model.viz.i18n` (every text in English and Dutch),
+:mod:`~agents_model.viz.i18n` (every text in English and Dutch; the texts of the design-effects,
+region and classroom pages in :mod:`~agents_model.viz.page_texts`),
 :mod:`~agents_model.viz.layout` (stable positions of the trust network),
 :mod:`~agents_model.viz.state` (one visitor's settings, model and snapshots),
 :mod:`~agents_model.viz.charts` (figures), :mod:`~agents_model.viz.compare` (comparing two
